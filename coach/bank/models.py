@@ -1,0 +1,151 @@
+"""Pydantic models for the question bank and the pattern library.
+
+Every data file in `seeds/` is loaded into these models. Unknown fields are
+rejected so that a typo in a seed file fails loudly instead of being ignored.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$", max_length=64)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Kind(StrEnum):
+    system_design = "system_design"
+    behavioral = "behavioral"
+
+
+class Difficulty(StrEnum):
+    easy = "easy"
+    medium = "medium"
+    hard = "hard"
+
+
+class Dimension(StrEnum):
+    """What a key point measures. The first eight grade design rounds, the rest STAR answers."""
+
+    requirements = "requirements"
+    estimation = "estimation"
+    high_level_design = "high_level_design"
+    data = "data"
+    scalability = "scalability"
+    reliability = "reliability"
+    trade_offs = "trade_offs"
+    communication = "communication"
+    situation = "situation"
+    task = "task"
+    action = "action"
+    result = "result"
+    metrics = "metrics"
+    reflection = "reflection"
+
+
+DESIGN_DIMENSIONS = frozenset(list(Dimension)[:8])
+STAR_DIMENSIONS = frozenset(list(Dimension)[8:])
+
+
+class BriefTopic(StrEnum):
+    """What a clarifying question is about; the interviewer reveals one fact per topic asked."""
+
+    scope = "scope"
+    users = "users"
+    traffic = "traffic"
+    latency = "latency"
+    availability = "availability"
+    consistency = "consistency"
+    data = "data"
+    regions = "regions"
+    constraints = "constraints"
+    team = "team"
+    timeline = "timeline"
+    context = "context"
+
+
+class BriefFact(Strict):
+    """A fact the interviewer gives only when the candidate asks about its topic."""
+
+    topic: BriefTopic
+    fact: Line
+
+
+class Company(Strict):
+    name: Line
+    focus: Line | None = None
+
+
+class KeyPoint(Strict):
+    """One rubric line: what a strong answer covers, as an interviewer would note it."""
+
+    id: Slug
+    text: Line
+    dimension: Dimension = Dimension.high_level_design
+    weight: float = Field(default=1.0, gt=0, le=5)
+    # Other ways a candidate may express the point; they widen semantic matching.
+    look_for: tuple[Line, ...] = ()
+    # What a strong answer would have said; shown when the point is missed.
+    strong_answer: Line | None = None
+
+
+class FollowUp(Strict):
+    """A probing question the interviewer asks when its key point is still uncovered."""
+
+    key_point: Slug
+    ask: Line
+
+
+class Question(Strict):
+    id: Slug
+    title: Line
+    prompt: Line
+    kind: Kind
+    difficulty: Difficulty
+    topics: tuple[Slug, ...] = Field(min_length=1)
+    companies: tuple[Company, ...] = ()
+    brief: tuple[BriefFact, ...] = Field(min_length=1)
+    key_points: tuple[KeyPoint, ...] = Field(min_length=5, max_length=8)
+    follow_ups: tuple[FollowUp, ...] = Field(min_length=3)
+    pitfalls: tuple[Line, ...] = Field(min_length=2)
+    outline: tuple[Line, ...] = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Question:
+        ids = [kp.id for kp in self.key_points]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"duplicate key point ids in {self.id}: {sorted(ids)}")
+        unknown = {f.key_point for f in self.follow_ups} - set(ids)
+        if unknown:
+            raise ValueError(f"follow-ups of {self.id} point at unknown key points: {sorted(unknown)}")
+        allowed = DESIGN_DIMENSIONS if self.kind is Kind.system_design else STAR_DIMENSIONS
+        wrong = sorted({kp.dimension for kp in self.key_points} - allowed)
+        if wrong:
+            raise ValueError(f"{self.id} is {self.kind} but uses dimensions {wrong}")
+        return self
+
+    def key_point(self, key_point_id: str) -> KeyPoint:
+        for kp in self.key_points:
+            if kp.id == key_point_id:
+                return kp
+        raise KeyError(key_point_id)
+
+
+class Pattern(Strict):
+    """A scaling or resilience pattern the coach can suggest."""
+
+    id: Slug
+    name: Line
+    category: Annotated[str, StringConstraints(pattern=r"^(scalability|resilience|data|traffic|delivery)$")]
+    summary: Line
+    use_when: tuple[Line, ...] = Field(min_length=1)
+    costs: tuple[Line, ...] = Field(min_length=1)
+    trade_offs: tuple[Line, ...] = Field(min_length=1)
+    related: tuple[Slug, ...] = ()
+    keywords: tuple[Line, ...] = Field(default=(), description="Words that signal the pattern fits")
