@@ -1,0 +1,1 @@
+"""Grading answers against a key-point rubric, offline or with an LLM."""

@@ -1,0 +1,187 @@
+"""The checks a careful interviewer makes on top of "does this sentence sound like the point".
+
+Semantic similarity cannot tell "we shard by user id" from "we won't shard", a real
+mechanism from a list of buzzwords, or a design sentence from a note to the grader. These
+rules can. Each returns a plain verdict on one sentence so it can be tested in isolation.
+"""
+
+from __future__ import annotations
+
+import re
+
+_I = re.IGNORECASE
+
+# --- Text addressed to the grader -----------------------------------------------------------
+
+# Phrases that only make sense when talking to whoever scores the answer.
+_INJECTION_STRONG = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}\b(?:instructions?|rubric|rules?|prompt|"
+    r"guidelines?|criteria|everything\s+(?:above|before|else))\b"
+    r"|\bmark\b[^.!?\n]{0,30}\b(?:all|every|each)\b[^.!?\n]{0,30}\b(?:covered|complete|correct|met|passed|present)\b"
+    r"|\b(?:all|every|each)\s+(?:of\s+the\s+)?(?:key\s*)?points?\s+(?:are|is|as|were|should\s+be|must\s+be)\s+"
+    r"(?:covered|met|addressed|satisfied|complete)"
+    r"|\b(?:full|maximum|max|top|perfect|highest)\s+(?:marks?|scores?|points|credit|ratings?|grades?)\b"
+    r"|\b(?:score|grade|rate)\s+(?:this|the|my)\s+(?:answer|response|candidate|transcript)\b"
+    r"|\b(?:100|hundred)\s*(?:/|out\s+of)\s*100\b"
+    r"|\bas\s+an?\s+(?:ai|language\s+model|llm|assistant)\b"
+    r"|\b(?:you\s+are\s+now|new\s+instructions?|system\s+prompt|jailbreak|developer\s+mode)\b"
+    r"|</?\s*(?:system|assistant|user|instructions?)\s*>"
+    r"|^\s*(?:system|assistant)\s*:"
+    r"|\bend\s+of\s+(?:the\s+)?(?:candidate(?:'s)?\s+)?(?:answer|transcript|response|input)\b"
+    r"|\bthe\s+candidate\s+(?:has\s+)?(?:covered|addressed|demonstrated|deserves|should\s+(?:get|receive|pass))\b"
+    r"|\bthis\s+(?:answer|response)\s+(?:covers|deserves|should\s+(?:get|receive|be\s+(?:marked|scored|graded)))\b",
+    _I | re.MULTILINE,
+)
+# Someone being addressed who can only be the grader ...
+_GRADER_NOUN = re.compile(
+    r"\b(?:grader|grading\s+(?:model|system|bot|ai)|evaluator|examiner|assessor|marker|rubric|scorer|"
+    r"scoring\s+(?:model|system|rules?)|language\s+model|llm|chat\s?gpt|gpt-?\d*|claude|chatbot|"
+    r"dear\s+ai|hey\s+ai|note\s+to\s+(?:the\s+)?(?:ai|model|grader|reviewer)|ai\s+(?:grader|model|assistant|evaluator))\b",
+    _I,
+)
+# ... combined with an instruction about the grading.
+_GRADER_VERB = re.compile(
+    r"\b(?:ignore|disregard|mark|award|assign|give|grant|treat|consider|count|credit|pass|rate|score|"
+    r"grade|output|return|respond|pretend|must|should|please)\b",
+    _I,
+)
+
+
+def addresses_grader(sentence: str) -> bool:
+    """True if the sentence talks to the grader or an AI instead of about the design."""
+    if _INJECTION_STRONG.search(sentence):
+        return True
+    return bool(_GRADER_NOUN.search(sentence) and _GRADER_VERB.search(sentence))
+
+
+# --- Declined, postponed or unsure ----------------------------------------------------------
+
+_SUBJECT = r"(?:i|we|i'd|we'd|i'll|we'll|i'm|we're|let's|us|my\s+plan|our\s+plan|the\s+plan)"
+_NEG = (
+    r"(?:wouldn't|would\s+not|won't|will\s+not|don't|do\s+not|didn't|did\s+not|shouldn't|should\s+not|"
+    r"can't|cannot|can\s+not|couldn't|never|not|no\s+need|aren't|isn't)"
+)
+_DECLINE = re.compile(
+    rf"\b{_SUBJECT}\b[^.,;!?]{{0,30}}?\b{_NEG}\b"
+    r"|\b(?:no\s+need\s+(?:for|to)|not\s+(?:needed|necessary|required|worth)|unnecessary|not\s+yet|"
+    r"for\s+now\s+(?:we|i)\s+(?:skip|leave|ignore)|skip(?:ping)?|leave\s+(?:that|it|this)\s+out|out\s+of\s+scope|"
+    r"hold\s+off|put\s+off|defer(?:red)?|postpone[d]?|(?:can|could)\s+wait|worry\s+about\s+(?:that|it)\s+later|"
+    r"(?:add|do|handle|deal\s+with|tackle|address|revisit|get\s+to|think\s+about|look\s+at|worry\s+about)\s+(?:[\w-]+\s+){0,3}later|"
+    r"(?:won't|will\s+not|not|don't|do\s+not|wouldn't)\s+(?:worry|care|bother)\s+about|doesn't\s+matter|not\s+important|"
+    r"down\s+the\s+(?:road|line)|"
+    r"maybe\s+(?:someday|one\s+day|eventually))\b",
+    _I,
+)
+_UNSURE = re.compile(
+    r"\b(?:not\s+sure|unsure|no\s+idea|don't\s+know|do\s+not\s+know|not\s+familiar|never\s+(?:heard|used)|"
+    r"can't\s+remember|don't\s+remember|i\s+guess\s+not|no\s+clue|pass\s+on\s+(?:that|this))\b",
+    _I,
+)
+# Key points that are themselves about rejecting or weighing something; declining is the point.
+_KEYPOINT_ABOUT_CHOICE = re.compile(
+    r"\b(?:against|rather\s+than|instead\s+of|turn\w*\s+down|reject\w*|over-engineer\w*|rewrite)\b",
+    _I,
+)
+_CLAUSE_BREAK = re.compile(
+    r";|\s[—–-]\s|,?\s+(?:but|so|which|because|since|though|although|whereas|instead|however|and\s+then)\b|,\s+(?=so\b)",
+    _I,
+)
+
+
+def declines(text: str) -> bool:
+    """True if the text turns the idea down, puts it off, or admits not knowing it."""
+    return bool(_DECLINE.search(text) or _UNSURE.search(text))
+
+
+def keypoint_tolerates_negation(key_point_text: str) -> bool:
+    return bool(_KEYPOINT_ABOUT_CHOICE.search(key_point_text))
+
+
+_RESCUE = re.compile(r"\b(?:so|but|instead|therefore|hence|however)\b", _I)
+
+
+def clauses(sentence: str) -> list[tuple[str, bool]]:
+    """The sentence's clauses, each with whether it opens with a connective that introduces
+    the alternative actually chosen ("we won't shard yet, *so* we add replicas")."""
+    out: list[tuple[str, bool]] = []
+    pos, rescue = 0, False
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        out.append((sentence[pos : m.start()].strip(" ,"), rescue))
+        pos, rescue = m.end(), bool(_RESCUE.search(m.group()))
+    out.append((sentence[pos:].strip(" ,"), rescue))
+    return [(c, r) for c, r in out if len(c.split()) >= 2] or [(sentence, False)]
+
+
+def is_question(sentence: str) -> bool:
+    return sentence.rstrip().endswith("?")
+
+
+# --- Substance: mechanism, number or reason -------------------------------------------------
+
+_STOP = frozenset(
+    """a an the and or but if then so of to in on at by for with from as is are was were be been
+    being it its this that these those there here we i you they he she our my your their us me them
+    would will can could should may might must do does did have has had just also very really quite
+    some any all each every what which who whom how why when where than too not no yes ok okay well
+    i'd we'd i'll we'll i'm we're let's it's that's there's""".split()
+)
+_NUMBER = re.compile(
+    r"\d|\b(?:hundred|thousand|million|billion|trillion|percent|twice|double|triple|half|quarter|"
+    r"dozen|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty)\b",
+    _I,
+)
+_REASON = re.compile(
+    r"\b(?:because|since|so\s+that|so\s+(?:we|the|it|that|each|a|an|one|no|users?|clients?|every|any|only|all|nothing|they|our|its)|"
+    r"in\s+order\s+to|to\s+(?:avoid|keep|prevent|reduce|cut|protect|absorb|handle|guarantee|ensure|make\s+sure|"
+    r"spread|stop|limit|bound|catch|survive|isolate|decouple|lower|save|free)|which\s+(?:means|lets|gives|keeps|"
+    r"cuts|makes|allows|avoids)|otherwise|that\s+way|this\s+way|as\s+a\s+result|thanks\s+to|the\s+reason|"
+    r"trade-?offs?|at\s+the\s+cost\s+of|instead\s+of|rather\s+than|versus|vs\.?|means|meaning|therefore|hence|"
+    r"cost(?:s|ing)?|risk)\b",
+    _I,
+)
+_MECHANISM = re.compile(
+    r"\b(?:by|per|each|every|when|whenever|if|until|before|after|once|into|across|behind|in\s+front\s+of|"
+    r"through|via|using|onto|between|within|keyed|based\s+on|instead|while|only|first|then|from|inside|"
+    r"stored|served|kept|held|lives?|sits?|cached|routed|replicated|partitioned|sharded|hashed|written|"
+    r"persisted|published|consumed|pushed|pulled|evicts?|expires?|invalidat\w*|retrie[sd]|resen[dt]\w*)\b",
+    _I,
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'+\-]*")
+# Names that say nothing about how a design works when they stand alone.
+_BUZZWORDS = frozenset(
+    """kafka redis memcached cassandra kubernetes k8s docker microservices microservice cdn cdns sharding
+    shard shards caching cache caches nosql sql mongodb mongo dynamodb elasticsearch rabbitmq grpc graphql
+    serverless lambda s3 cloud aws gcp azure postgres postgresql mysql replicas replica replication queue
+    queues scalable scalability scale highly available availability distributed big data ml ai blockchain
+    event-driven cqrs eventual consistency load balancer balancers balancing autoscaling auto-scaling
+    containers service mesh istio terraform spark hadoop flink zookeeper etcd consul nginx envoy api gateway
+    rest websockets websocket multi-region region regions failover circuit breakers breaker rate limiting
+    limiter bulkheads idempotency observability monitoring metrics devops agile okrs kpis best practices
+    stack modern robust resilient fault-tolerant tolerant elastic horizontal vertical cutting-edge""".split()
+)
+
+
+def content_words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 1]
+
+
+def is_list_of_names(text: str) -> bool:
+    """A comma-and-'and' list of short items, like 'Kafka, Redis, Cassandra and Kubernetes'."""
+    items = [i.strip() for i in re.split(r",|\band\b|\bplus\b|/|\+", text, flags=_I) if i.strip()]
+    if len(items) < 4:
+        return False
+    short = sum(1 for i in items if len(content_words(i)) <= 2)
+    return short / len(items) >= 0.75
+
+
+def has_substance(text: str) -> bool:
+    """True if the text carries a mechanism, a number or a reason rather than only names."""
+    words = content_words(text)
+    if is_list_of_names(text) and not _REASON.search(text):
+        return False
+    non_buzz = [w for w in words if w not in _BUZZWORDS]
+    mechanisms = {m.lower() for m in _MECHANISM.findall(text)}
+    signals = bool(_NUMBER.search(text)) + bool(_REASON.search(text)) + min(2, len(mechanisms))
+    if len(words) >= 9 and len(non_buzz) >= 5 and signals >= 1:
+        return True
+    return len(words) >= 5 and len(non_buzz) >= 3 and signals >= 2

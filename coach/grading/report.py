@@ -1,0 +1,148 @@
+"""Turn a grader's verdicts into the report: verified evidence, scores, strengths, gaps.
+
+Whatever grader produced the verdicts, the same rules apply here: every quote must occur in
+the candidate's own words (and not in a sentence flagged as addressed to the grader), and a
+key point whose evidence does not survive that check earns nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from coach.grading.models import (
+    STATUS_NOTES,
+    DimensionScore,
+    Grading,
+    GradeReport,
+    KeyPointResult,
+    Missed,
+    Practice,
+    Verdict,
+)
+from coach.grading.rubric import Rubric, RubricPoint
+from coach.grading.text import candidate_text, normalise, quote_in
+
+GENERAL = "general"
+
+
+def verify(verdict: Verdict, source: str, flagged: list[str]) -> Verdict:
+    """Keep only quotes that really occur in `source` and are not part of flagged text."""
+    flagged_norm = [normalise(f) for f in flagged]
+    kept = [
+        q
+        for q in verdict.evidence
+        if quote_in(q, source) and not any(normalise(q) in f or f in normalise(q) for f in flagged_norm)
+    ]
+    if verdict.status == "covered" and not kept:
+        return Verdict(
+            id=verdict.id,
+            status="missed",
+            evidence=[],
+            note="Claimed as covered, but no quote of the candidate's own words supports it; no credit.",
+        )
+    return verdict.model_copy(update={"evidence": kept if verdict.status == "covered" else []})
+
+
+def _strong_answer(kp: RubricPoint) -> str:
+    return kp.strong_answer or f"A strong answer makes this point explicitly - {kp.text[0].lower()}{kp.text[1:]} - and backs it with a mechanism, a number or a reason."
+
+
+def build_report(
+    rubric: Rubric,
+    answer: str,
+    grading: Grading,
+    practice: list[Practice] | None = None,
+    notices: list[str] | None = None,
+) -> GradeReport:
+    source = candidate_text(answer)
+    flagged = [f.quote for f in grading.flags]
+    by_id = {v.id: verify(v, source, flagged) for v in grading.verdicts}
+    results: list[KeyPointResult] = []
+    for kp in rubric.key_points:
+        v = by_id.get(kp.id) or Verdict(id=kp.id, status="missed", note="The grader gave no verdict; no credit.")
+        covered = v.status == "covered"
+        results.append(
+            KeyPointResult(
+                id=kp.id,
+                text=kp.text,
+                dimension=kp.dimension.value if kp.dimension else GENERAL,
+                weight=kp.weight,
+                covered=covered,
+                status=v.status,
+                score=kp.weight if covered else 0.0,
+                evidence=v.evidence,
+                note=v.note or STATUS_NOTES[v.status],
+                strong_answer=kp.strong_answer,
+            )
+        )
+    total = sum(r.weight for r in results)
+    earned = sum(r.score for r in results)
+    return GradeReport(
+        score=round(100 * earned / total) if total else 0,
+        question_id=rubric.question_id,
+        question=rubric.title or rubric.question,
+        key_points=results,
+        dimensions=_dimensions(results),
+        strengths=_strengths(results),
+        missed=[
+            Missed(id=r.id, text=r.text, strong_answer=_strong_answer(kp))
+            for r, kp in zip(results, rubric.key_points, strict=True)
+            if not r.covered
+        ],
+        practice_next=practice or [],
+        flags=grading.flags,
+        grader=grading.grader,
+        notices=list(notices or []),
+    )
+
+
+def _dimensions(results: list[KeyPointResult]) -> list[DimensionScore]:
+    groups: dict[str, list[KeyPointResult]] = defaultdict(list)
+    for r in results:
+        groups[r.dimension].append(r)
+    out = []
+    for dim, rs in groups.items():
+        weight = sum(r.weight for r in rs)
+        out.append(
+            DimensionScore(
+                dimension=dim,
+                score=round(100 * sum(r.score for r in rs) / weight),
+                covered=sum(r.covered for r in rs),
+                total=len(rs),
+            )
+        )
+    return out
+
+
+def _strengths(results: list[KeyPointResult]) -> list[str]:
+    covered = sorted((r for r in results if r.covered), key=lambda r: -r.weight)
+    return [f"{r.text} (\"{r.evidence[0]}\")" for r in covered if r.evidence]
+
+
+def render_markdown(report: GradeReport) -> str:
+    """The report as Markdown for people: terminal, download, or the web page."""
+    lines = [f"# Interview report: {report.question}", ""]
+    lines.append(f"**Score: {report.score}/100** - graded by the {report.grader.kind} grader ({report.grader.model})")
+    if report.grader.fallback_reason:
+        lines.append(f"\n> The LLM grader failed ({report.grader.fallback_reason}); the offline grader graded this answer.")
+    for notice in report.notices:
+        lines.append(f"\n> {notice}")
+    lines += ["", "## Dimensions", "", "| dimension | score | covered |", "|---|---|---|"]
+    lines += [f"| {d.dimension.replace('_', ' ')} | {d.score} | {d.covered}/{d.total} |" for d in report.dimensions]
+    lines += ["", "## Key points", ""]
+    for r in report.key_points:
+        mark = "x" if r.covered else " "
+        lines.append(f"- [{mark}] **{r.text}** ({r.dimension.replace('_', ' ')}, weight {r.weight:g}) - {r.note}")
+        lines += [f'  > "{q}"' for q in r.evidence]
+    if report.strengths:
+        lines += ["", "## Strengths", ""] + [f"- {s}" for s in report.strengths]
+    if report.missed:
+        lines += ["", "## What was missed", ""]
+        lines += [f"- **{m.text}**: {m.strong_answer}" for m in report.missed]
+    if report.flags:
+        lines += ["", "## Flagged", ""]
+        lines += [f'- "{f.quote}" - {f.message}' for f in report.flags]
+    if report.practice_next:
+        lines += ["", "## Practise next", ""]
+        lines += [f"- `{p.question_id}` {p.title}: {p.reason}" for p in report.practice_next]
+    return "\n".join(lines) + "\n"
