@@ -167,7 +167,7 @@ def content_words(text: str) -> list[str]:
 
 def is_list_of_names(text: str) -> bool:
     """A comma-and-'and' list of short items, like 'Kafka, Redis, Cassandra and Kubernetes'."""
-    items = [i.strip() for i in re.split(r",|\band\b|\bplus\b|/|\+", text, flags=_I) if i.strip()]
+    items = [i.strip() for i in re.split(r",|\band\b|\bplus\b", text, flags=_I) if i.strip()]
     if len(items) < 4:
         return False
     short = sum(1 for i in items if len(content_words(i)) <= 2)

@@ -1,0 +1,58 @@
+"""All configuration in one pydantic-settings class, read from COACH_* variables and `.env`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from coach.bank.loader import DEFAULT_SEEDS_DIR
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COACH_", env_file=".env", extra="ignore")
+
+    # A litellm model string such as openai/gpt-4o-mini or ollama/llama3.1; unset = offline coach.
+    model: str | None = None
+    api_base: str | None = None
+    # Provider-native variables (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...) work too.
+    api_key: SecretStr | None = None
+    # Comma-separated litellm model strings tried in order when the primary fails.
+    fallback_models: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    request_timeout_s: float = Field(default=60.0, gt=0)
+    stream_timeout_s: float = Field(default=20.0, gt=0)
+
+    seeds_dir: Path = DEFAULT_SEEDS_DIR
+    data_dir: Path = Path("data")
+
+    @field_validator("model", "api_base", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("fallback_models", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def offline(self) -> bool:
+        return self.model is None
+
+    def describe_provider(self) -> str:
+        """Which provider is active, for logs and clients; never includes secrets."""
+        if self.offline:
+            return "offline coach (no LLM configured; set COACH_MODEL to use one)"
+        where = f" at {self.api_base}" if self.api_base else ""
+        extra = f", fallbacks {', '.join(self.fallback_models)}" if self.fallback_models else ""
+        return f"{self.model}{where}{extra}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,43 @@
+"""Grade an answer: the LLM grader when one is configured, the offline grader otherwise or
+when the LLM fails. Never invents a score: a failure is reported, and the offline grader
+produces the figures."""
+
+from __future__ import annotations
+
+import logging
+
+from coach.bank.loader import QuestionBank
+from coach.errors import ProviderError
+from coach.grading.llm import LLMGrader
+from coach.grading.models import GradeReport, Grading
+from coach.grading.offline import OfflineGrader
+from coach.grading.practice import recommend
+from coach.grading.report import build_report
+from coach.grading.rubric import Rubric
+from coach.llm.base import Provider
+
+log = logging.getLogger(__name__)
+
+
+class GradingService:
+    def __init__(self, bank: QuestionBank, provider: Provider | None = None, offline: OfflineGrader | None = None) -> None:
+        self.bank = bank
+        self.provider = provider
+        self.offline = offline or OfflineGrader()
+
+    async def grade(self, rubric: Rubric, answer: str) -> GradeReport:
+        notices: list[str] = []
+        grading: Grading
+        if self.provider is None:
+            grading = self.offline.grade(rubric, answer)
+        else:
+            try:
+                grading = await LLMGrader(self.provider).grade(rubric, answer)
+            except ProviderError as exc:
+                log.warning("LLM grader failed, grading offline: %s", exc.message)
+                grading = self.offline.grade(rubric, answer)
+                grading.grader.fallback_reason = f"{self.provider.model}: {exc.message}"
+                notices.append(f"The LLM grader ({self.provider.model}) failed: {exc.message}. The offline grader graded this answer instead.")
+        report = build_report(rubric, answer, grading, notices=notices)
+        report.practice_next = recommend(self.bank, rubric, report, self.offline.embedder)
+        return report

@@ -1,0 +1,27 @@
+"""The provider interface: one required async method that streams a reply."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+from typing import Any, Literal, TypedDict
+
+
+class Message(TypedDict):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class Provider(ABC):
+    """A chat model. Implementations stream text; everything else is built on that."""
+
+    #: Shown to users and in reports, e.g. "openai/gpt-4o-mini".
+    model: str
+
+    @abstractmethod
+    def stream(self, messages: list[Message], *, response_format: dict[str, Any] | None = None) -> AsyncIterator[str]:
+        """Yield the reply's text as the model produces it. Raises ProviderError on failure."""
+
+    async def complete(self, messages: list[Message], *, response_format: dict[str, Any] | None = None) -> str:
+        """The whole reply as one string."""
+        return "".join([piece async for piece in self.stream(messages, response_format=response_format)])

@@ -1,0 +1,107 @@
+"""Any litellm-supported model behind the Provider interface. The only module that imports litellm.
+
+litellm is imported lazily (it costs about 3 s and 160 MB) and configured for machines
+without internet: a local cost map, no tokenizer downloads, tiktoken encodings from the
+copies litellm ships.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import AsyncIterator
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from coach.config import Settings
+from coach.errors import ProviderError
+from coach.llm.base import Message, Provider
+from coach.llm.guard import guard_model_request
+
+PRIMARY = "primary"
+
+
+def prepare_offline_environment() -> None:
+    """Environment litellm and tiktoken read at import: never reach for the internet."""
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    spec = importlib.util.find_spec("litellm")
+    if spec and spec.origin:
+        tokenizers = Path(spec.origin).parent / "litellm_core_utils" / "tokenizers"
+        os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(tokenizers))
+        os.environ.setdefault("CUSTOM_TIKTOKEN_CACHE_DIR", str(tokenizers))
+
+
+@lru_cache(maxsize=1)
+def _litellm() -> ModuleType:
+    prepare_offline_environment()
+    import litellm
+
+    litellm.suppress_debug_info = True
+    litellm.telemetry = False
+    return litellm
+
+
+def _deployment(name: str, model: str, settings: Settings) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "model": model,
+        "timeout": settings.request_timeout_s,
+        "stream_timeout": settings.stream_timeout_s,
+        # The openai client retries twice by default; the Router decides instead.
+        "max_retries": 0,
+    }
+    if settings.api_base:
+        params["api_base"] = settings.api_base
+    if settings.api_key:
+        params["api_key"] = settings.api_key.get_secret_value()
+    return {"model_name": name, "litellm_params": params}
+
+
+class LiteLLMProvider(Provider):
+    """Streams from the configured model through a litellm Router with fallbacks."""
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.model:
+            raise ProviderError("no model configured; set COACH_MODEL, e.g. COACH_MODEL=openai/gpt-4o-mini")
+        self.model = settings.model
+        self._api_base = settings.api_base
+        self._secrets = [settings.api_key.get_secret_value()] if settings.api_key else []
+        litellm = _litellm()
+        names = [f"fallback-{i}" for i in range(len(settings.fallback_models))]
+        model_list = [_deployment(PRIMARY, settings.model, settings)]
+        model_list += [_deployment(n, m, settings) for n, m in zip(names, settings.fallback_models, strict=True)]
+        self._router = litellm.Router(
+            model_list=model_list,
+            fallbacks=[{PRIMARY: names}] if names else [],
+            num_retries=0,
+        )
+
+    async def stream(self, messages: list[Message], *, response_format: dict[str, Any] | None = None) -> AsyncIterator[str]:
+        guard_model_request(self._api_base)
+        kwargs: dict[str, Any] = {"model": PRIMARY, "messages": messages, "stream": True}
+        if response_format is not None:
+            kwargs["response_format"] = response_format
+        try:
+            response = await self._router.acompletion(**kwargs)
+            async for chunk in response:
+                choices = getattr(chunk, "choices", None)
+                if choices and choices[0].delta and choices[0].delta.content:
+                    yield choices[0].delta.content
+        except ProviderError:
+            raise
+        except Exception as exc:  # litellm raises many exception types; all mean the same here
+            raise ProviderError(describe_error(exc, self._secrets)) from exc
+
+
+def describe_error(exc: Exception, secrets: list[str] | None = None) -> str:
+    """A one-line description of a provider failure that never includes credentials."""
+    status = getattr(exc, "status_code", None)
+    kind = type(exc).__name__
+    message = str(getattr(exc, "message", "") or exc).splitlines()[0][:300] if str(exc) else kind
+    env_secrets = [os.environ.get(v, "") for v in ("COACH_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY")]
+    for secret in [*(secrets or []), *env_secrets]:
+        if len(secret) >= 6:
+            message = message.replace(secret, "***")
+    return f"{kind}{f' (HTTP {status})' if status else ''}: {message}"

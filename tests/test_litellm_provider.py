@@ -1,0 +1,83 @@
+import json
+
+import httpx
+import pytest
+import respx
+
+from coach.config import Settings
+from coach.errors import ProviderError
+from coach.llm import provider_from_settings
+from coach.llm.litellm_provider import LiteLLMProvider
+
+BASE = "http://llm.test/v1"
+
+
+def sse(*pieces: str) -> bytes:
+    lines = []
+    for i, piece in enumerate(pieces):
+        chunk = {
+            "id": "c1",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": "fake",
+            "choices": [{"index": 0, "delta": {"content": piece} if i else {"role": "assistant", "content": piece}, "finish_reason": None}],
+        }
+        lines.append(f"data: {json.dumps(chunk)}\n\n")
+    lines.append("data: [DONE]\n\n")
+    return "".join(lines).encode()
+
+
+def settings(**kw) -> Settings:
+    return Settings(model="openai/fake", api_base=BASE, api_key="sk-test-secret-123", **kw)
+
+
+def test_offline_when_no_model():
+    assert provider_from_settings(Settings()) is None
+
+
+async def test_streams_chunks_in_order():
+    with respx.mock(assert_all_called=True) as router:
+        router.post(f"{BASE}/chat/completions").mock(
+            return_value=httpx.Response(200, content=sse("Hel", "lo, ", "candidate"), headers={"content-type": "text/event-stream"})
+        )
+        provider = LiteLLMProvider(settings())
+        pieces = [p async for p in provider.stream([{"role": "user", "content": "hi"}])]
+        sent = json.loads(router.calls.last.request.content)
+    assert pieces == ["Hel", "lo, ", "candidate"]
+    assert sent["stream"] is True and sent["messages"] == [{"role": "user", "content": "hi"}]
+
+
+async def test_response_format_reaches_the_server():
+    with respx.mock() as router:
+        router.post(f"{BASE}/chat/completions").mock(
+            return_value=httpx.Response(200, content=sse("{}"), headers={"content-type": "text/event-stream"})
+        )
+        fmt = {"type": "json_schema", "json_schema": {"name": "grade", "schema": {"type": "object"}}}
+        assert await LiteLLMProvider(settings()).complete([{"role": "user", "content": "x"}], response_format=fmt) == "{}"
+        assert json.loads(router.calls.last.request.content)["response_format"] == fmt
+
+
+async def test_server_error_is_a_provider_error_without_secrets():
+    with respx.mock() as router:
+        route = router.post(f"{BASE}/chat/completions").mock(return_value=httpx.Response(500, json={"error": {"message": "boom"}}))
+        with pytest.raises(ProviderError) as info:
+            await LiteLLMProvider(settings()).complete([{"role": "user", "content": "x"}])
+    assert route.call_count == 1, "no hidden retries"
+    assert "sk-test-secret-123" not in info.value.message
+
+
+async def test_falls_back_to_the_next_model():
+    with respx.mock() as router:
+        router.post(f"{BASE}/chat/completions").mock(
+            side_effect=lambda request: httpx.Response(500, json={"error": {"message": "down"}})
+            if json.loads(request.content)["model"] == "fake"
+            else httpx.Response(200, content=sse("from ", "backup"), headers={"content-type": "text/event-stream"})
+        )
+        provider = LiteLLMProvider(settings(fallback_models=["openai/backup"]))
+        assert await provider.complete([{"role": "user", "content": "x"}]) == "from backup"
+
+
+async def test_real_providers_are_blocked_in_tests():
+    provider = LiteLLMProvider(Settings(model="openai/gpt-4o-mini", api_key="sk-x"))
+    with pytest.raises(ProviderError, match="disabled"):
+        await provider.complete([{"role": "user", "content": "x"}])
