@@ -3,6 +3,7 @@
     python bench/grader_devset.py            # figures by category, target beside them
     python bench/grader_devset.py --errors   # also list every wrong decision
     python bench/grader_devset.py --sweep    # F1 over a grid of thresholds (for tuning)
+    python bench/grader_devset.py --heldout  # the held-out set, never used for tuning
 
 Coverage is scored per (answer, key point) pair: a true positive is a key point labelled
 covered that the grader credits. Each injection answer is graded twice, with and without its
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Literal
@@ -42,9 +42,9 @@ class Item(BaseModel):
     injected: list[str] = []  # the lines of an injection answer that address the grader
 
 
-def load_items() -> list[tuple[Item, Rubric]]:
+def load_items(name: str = "answers.yaml") -> list[tuple[Item, Rubric]]:
     bank = load_bank()
-    items = [Item.model_validate(x) for x in yaml.safe_load((HERE / "answers.yaml").read_text())]
+    items = [Item.model_validate(x) for x in yaml.safe_load((HERE / name).read_text())]
     out = []
     for item in items:
         if item.rubric.startswith("file:"):
@@ -65,7 +65,7 @@ def prf(tp: int, fp: int, fn: int) -> tuple[str, str, str]:
     return tuple("  n/a" if x is None else f"{x:5.2f}" for x in (p, r, f))  # type: ignore[return-value]
 
 
-def evaluate(grader: OfflineGrader, data: list[tuple[Item, Rubric]], show_errors: bool = False) -> dict:
+def evaluate(grader: OfflineGrader, data: list[tuple[Item, Rubric]]) -> dict:
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     flagged_injections = false_flags = injection_credit = 0
     errors = []
@@ -90,9 +90,8 @@ def evaluate(grader: OfflineGrader, data: list[tuple[Item, Rubric]], show_errors
             if report.flags:
                 errors.append(f"FLAG {item.id}: {[f.quote for f in report.flags]}")
     total = [sum(c[i] for c in counts.values()) for i in range(3)]
-    if show_errors:
-        print("\n".join(errors), file=sys.stderr)
     return {
+        "errors": errors,
         "counts": dict(counts),
         "total": total,
         "injection_credit": injection_credit,
@@ -114,8 +113,8 @@ def _credit_from(grader: OfflineGrader, rubric: Rubric, item: Item, report) -> i
     return sum(1 for kp in report.key_points if kp.covered and kp.id not in before)
 
 
-def print_figures(result: dict, n_items: int, n_rubrics: int) -> None:
-    print(f"Offline grader on the dev set: {n_items} answers over {n_rubrics} rubrics\n")
+def print_figures(result: dict, n_items: int, n_rubrics: int, label: str) -> None:
+    print(f"Offline grader on the {label}: {n_items} answers over {n_rubrics} rubrics\n")
     print(f"{'category':<11} {'TP':>4} {'FP':>4} {'FN':>4}  {'prec':>5} {'recall':>6} {'F1':>5}")
     for cat in Category.__args__:  # type: ignore[attr-defined]
         if cat in result["counts"]:
@@ -136,8 +135,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--errors", action="store_true", help="list every wrong decision on stderr")
     parser.add_argument("--sweep", action="store_true", help="F1 over a grid of thresholds")
+    parser.add_argument("--heldout", action="store_true", help="measure the held-out set instead")
     args = parser.parse_args()
-    data = load_items()
+    data = load_items("heldout.yaml" if args.heldout else "answers.yaml")
     n_rubrics = len({i.rubric for i, _ in data})
     if args.sweep:
         for match, consider, margin in itertools.product((0.36, 0.38, 0.40, 0.42, 0.44, 0.46), (0.30,), (0.0, 0.02, 0.04)):
@@ -145,8 +145,10 @@ def main() -> None:
             res = evaluate(grader, data)
             print(f"match={match} consider={consider} margin={margin}: F1 {prf(*res['total'])[2]} injection credit {res['injection_credit']}")
         return
-    result = evaluate(OfflineGrader(), data, show_errors=args.errors)
-    print_figures(result, len(data), n_rubrics)
+    result = evaluate(OfflineGrader(), data)
+    print_figures(result, len(data), n_rubrics, "held-out set" if args.heldout else "dev set")
+    if args.errors:
+        print("\nwrong decisions:\n" + "\n".join(result["errors"]))
 
 
 if __name__ == "__main__":
