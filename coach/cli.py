@@ -131,7 +131,8 @@ def grade(rubric_path: Path | None, question_id: str | None, answer_path: Path, 
     bank = load_bank(settings.seeds_dir)
     rubric = Rubric.from_question(bank.get(question_id)) if question_id else Rubric.from_file(rubric_path)  # type: ignore[arg-type]
     answer = _read_answer(answer_path)
-    report = asyncio.run(GradingService(bank, provider_from_settings(settings)).grade(rubric, answer))
+    service = GradingService(bank, provider_from_settings(settings), cache_dir=settings.cache_dir)
+    report = asyncio.run(service.grade(rubric, answer))
     if fmt == "json":
         click.echo(report.model_dump_json(indent=2))
     else:

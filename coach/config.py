@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -27,6 +28,8 @@ class Settings(BaseSettings):
 
     seeds_dir: Path = DEFAULT_SEEDS_DIR
     data_dir: Path = Path("data")
+    # Derived data that is safe to delete, such as embeddings of the question bank.
+    cache_dir: Path = Field(default_factory=lambda: Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coach")
 
     @field_validator("model", "api_base", mode="before")
     @classmethod

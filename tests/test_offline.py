@@ -80,3 +80,21 @@ def test_custom_rubric_without_look_for(grader):
     )
     grading = grader.grade(rubric, "Keys are spread over nodes with consistent hashing and virtual nodes, so adding a node moves only a small share of keys.")
     assert [v.status for v in grading.verdicts] == ["covered", "missed"]
+
+
+def test_good_answer_to_another_question_earns_nothing():
+    bank = load_bank()
+    chat = Rubric.from_question(bank.get("sd-chat-service"))
+    rate_limiter_answer = (
+        "I'd give every API key a token bucket that refills at 100 tokens a second and holds up to 200, so a quiet client can burst briefly.\n"
+        "The buckets live in Redis and each check is one Lua script, so all 200 API servers agree on the count.\n"
+        "If Redis is unreachable we fall back to a conservative in-memory limit on each server, so the API keeps serving."
+    )
+    assert not [v.id for v in OfflineGrader(bank=bank).grade(chat, rate_limiter_answer).verdicts if v.status == "covered"]
+
+
+def test_custom_rubric_restating_a_bank_point_keeps_its_credit():
+    bank = load_bank()
+    rubric = Rubric.model_validate({"question": "Design a URL shortener", "key_points": [{"id": "keys", "text": "Generates unique short keys"}, {"id": "cache", "text": "Caches hot redirects"}]})
+    answer = "Each app server leases a block of ids from a counter and base62-encodes them, so two servers never produce the same short key."
+    assert [v.status for v in OfflineGrader(bank=bank).grade(rubric, answer).verdicts] == ["covered", "missed"]

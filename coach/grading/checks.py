@@ -64,7 +64,8 @@ _NEG = (
 _DECLINE = re.compile(
     rf"\b{_SUBJECT}\b[^.,;!?]{{0,30}}?\b{_NEG}\b"
     r"|\b(?:no\s+need\s+(?:for|to)|not\s+(?:needed|necessary|required|worth)|unnecessary|not\s+yet|"
-    r"for\s+now\s+(?:we|i)\s+(?:skip|leave|ignore)|skip(?:ping)?|leave\s+(?:that|it|this)\s+out|out\s+of\s+scope|"
+    r"for\s+now\s+(?:we|i)\s+(?:skip|leave|ignore)|(?:i|we|i'd|we'd|i'll|we'll|let's)\s+(?:\w+\s+)?skip|"
+    r"skip(?:ping)?\s+(?:it|that|this|those|them)|\w+\s+we(?:'d)?\s+skip|leave\s+(?:that|it|this)\s+out|out\s+of\s+scope|"
     r"hold\s+off|put\s+off|defer(?:red)?|postpone[d]?|(?:can|could)\s+wait|worry\s+about\s+(?:that|it)\s+later|"
     r"(?:add|do|handle|deal\s+with|tackle|address|revisit|get\s+to|think\s+about|look\s+at|worry\s+about)\s+(?:[\w-]+\s+){0,3}later|"
     r"(?:won't|will\s+not|not|don't|do\s+not|wouldn't)\s+(?:worry|care|bother)\s+about|doesn't\s+matter|not\s+important|"

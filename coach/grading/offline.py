@@ -1,18 +1,23 @@
 """The offline grader: semantic matching with a local embedding model plus interviewer checks.
 
 For each key point it looks for a candidate sentence that is (1) close in meaning to the
-point or one of its look-for phrasings, (2) more about this point than about another one,
-(3) asserted rather than declined, postponed or asked, and (4) substantive: it carries a
-mechanism, a number or a reason. Sentences addressed to the grader are removed first and
-flagged; they can never be evidence.
+point or one of its look-for phrasings, (2) more about this point than about another one of
+the rubric, (3) about as close to it as to any key point of the *other* questions in the bank
+(so a good answer to a different question earns nothing here), (4) asserted rather than
+declined, postponed or asked, and (5) substantive: it carries a mechanism, a number or a
+reason. Sentences addressed to the grader are removed first and flagged; they can never be
+evidence.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from coach.bank.loader import QuestionBank
+from coach.bank.models import KeyPoint
 from coach.grading import checks
 from coach.grading.embedder import MODEL_ID, Embedder, get_embedder
 from coach.grading.models import Flag, GraderInfo, Grading, Status, Verdict
@@ -27,7 +32,18 @@ class Thresholds:
     match: float = 0.40  # cosine similarity that counts as "about this point"
     consider: float = 0.30  # below this a sentence is not even a shallow mention
     margin: float = 0.02  # a sentence serves its nearest point, or one within this of it
+    contrast: float = 0.06  # ... and may trail the best other-question key point by at most this
+    duplicate: float = 0.60  # other questions' points this close to one of ours are not competition
     max_evidence: int = 2
+
+
+def anchors_of(kp: KeyPoint) -> list[str]:
+    return [kp.text, *kp.look_for, *([kp.strong_answer] if kp.strong_answer else [])]
+
+
+def bank_texts(bank: QuestionBank) -> list[str]:
+    """Every text the grader embeds for the bank; worth caching on disk."""
+    return [a for q in bank.questions.values() for kp in q.key_points for a in anchors_of(kp)]
 
 
 _ORDER: dict[Status, int] = {"covered": 3, "shallow": 2, "declined": 1, "missed": 0}
@@ -36,9 +52,17 @@ _ORDER: dict[Status, int] = {"covered": 3, "shallow": 2, "declined": 1, "missed"
 class OfflineGrader:
     kind = "offline"
 
-    def __init__(self, embedder: Embedder | None = None, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        embedder: Embedder | None = None,
+        thresholds: Thresholds | None = None,
+        bank: QuestionBank | None = None,
+        cache_dir: Path | None = None,
+    ) -> None:
         self._embedder = embedder
         self.thresholds = thresholds or Thresholds()
+        self.bank = bank
+        self.cache_dir = cache_dir
 
     @property
     def embedder(self) -> Embedder:
@@ -52,8 +76,9 @@ class OfflineGrader:
         flagged = {f.quote for f in flags}
         usable = [s for s in spans if s.text not in flagged]
         similarity = self._similarity(rubric, usable)
+        eligible = self._contrast(rubric, usable, similarity)
         verdicts = [
-            self._judge(kp, column, usable, similarity)
+            self._judge(kp, column, usable, similarity, eligible[:, column])
             for column, kp in enumerate(rubric.key_points)
         ]
         return Grading(verdicts=verdicts, flags=flags, grader=GraderInfo(kind="offline", model=MODEL_ID))
@@ -74,7 +99,36 @@ class OfflineGrader:
             col += len(group)
         return out
 
-    def _judge(self, kp: RubricPoint, k: int, usable: list[Span], sim: np.ndarray) -> Verdict:
+    def _contrast(self, rubric: Rubric, usable: list[Span], sim: np.ndarray) -> np.ndarray:
+        """Mask [sentence, key point]: True where the sentence is not clearly about some other
+        question's key point instead. All True without a bank to compare with."""
+        background = self._background(rubric)
+        if not background or not usable:
+            return np.ones_like(sim, dtype=bool)
+        vectors = self.embedder.encode([s.text for s in usable] + background)
+        best_elsewhere = (vectors[: len(usable)] @ vectors[len(usable) :].T).max(axis=1)
+        return sim >= best_elsewhere[:, None] - self.thresholds.contrast
+
+    def _background(self, rubric: Rubric) -> list[str]:
+        """Anchors of the other questions' key points that are about something else.
+
+        A point another question shares with this rubric (the same idea, asked elsewhere, or
+        a custom rubric restating a bank point) is not competition, so it is left out. Like is
+        compared with like: a rubric of bare key-point texts meets the other points' texts only.
+        """
+        if self.bank is None:
+            return []
+        others = [kp for q in self.bank.questions.values() if q.id != rubric.question_id for kp in q.key_points]
+        own = [a for kp in rubric.key_points for a in kp.anchors()]
+        if self.cache_dir is not None:
+            self.embedder.warm(bank_texts(self.bank), self.cache_dir)
+        vectors = self.embedder.encode([kp.text for kp in others] + own)
+        nearest_own = (vectors[: len(others)] @ vectors[len(others) :].T).max(axis=1)
+        full = any(kp.look_for or kp.strong_answer for kp in rubric.key_points)
+        kept = [kp for kp, near in zip(others, nearest_own, strict=True) if near < self.thresholds.duplicate]
+        return [a for kp in kept for a in anchors_of(kp)] if full else [kp.text for kp in kept]
+
+    def _judge(self, kp: RubricPoint, k: int, usable: list[Span], sim: np.ndarray, eligible: np.ndarray) -> Verdict:
         t = self.thresholds
         best_status: Status = "missed"
         evidence: list[str] = []
@@ -84,7 +138,7 @@ class OfflineGrader:
                 score = float(sim[i, k])
                 if score < t.consider:
                     break
-                if score < best_other[i] - t.margin:
+                if score < best_other[i] - t.margin or not eligible[i]:
                     continue  # this sentence is really about another key point
                 status = self._status(kp, usable, int(i), score, sim[:, k])
                 if status == "covered":

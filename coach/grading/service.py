@@ -5,6 +5,7 @@ produces the figures."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from coach.bank.loader import QuestionBank
 from coach.errors import ProviderError
@@ -20,10 +21,16 @@ log = logging.getLogger(__name__)
 
 
 class GradingService:
-    def __init__(self, bank: QuestionBank, provider: Provider | None = None, offline: OfflineGrader | None = None) -> None:
+    def __init__(
+        self,
+        bank: QuestionBank,
+        provider: Provider | None = None,
+        offline: OfflineGrader | None = None,
+        cache_dir: Path | None = None,
+    ) -> None:
         self.bank = bank
         self.provider = provider
-        self.offline = offline or OfflineGrader()
+        self.offline = offline or OfflineGrader(bank=bank, cache_dir=cache_dir)
 
     async def grade(self, rubric: Rubric, answer: str) -> GradeReport:
         notices: list[str] = []
