@@ -28,10 +28,18 @@ class Settings(BaseSettings):
 
     seeds_dir: Path = DEFAULT_SEEDS_DIR
     data_dir: Path = Path("data")
+    # Default: SQLite in data_dir. PostgreSQL: postgresql+asyncpg://user:pass@host:5432/db
+    database_url: str | None = None
+    # LLM tokens (prompt + completion) one interview may use before the offline coach takes over.
+    session_token_budget: int = Field(default=200_000, gt=0)
+    # Largest websocket frame accepted from a client; larger ones are refused (close code 1009).
+    max_frame_bytes: int = Field(default=65_536, ge=1024)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
     # Derived data that is safe to delete, such as embeddings of the question bank.
     cache_dir: Path = Field(default_factory=lambda: Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coach")
 
-    @field_validator("model", "api_base", mode="before")
+    @field_validator("model", "api_base", "database_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -42,6 +50,12 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        from coach.storage.store import sqlite_url
+
+        return self.database_url or sqlite_url(self.data_dir)
 
     @property
     def offline(self) -> bool:

@@ -124,3 +124,8 @@ def test_file_name_must_match_id(tmp_path):
     (seeds / "questions" / "sd-url-shortener.yaml").rename(seeds / "questions" / "other.yaml")
     with pytest.raises(BankError, match="name the file"):
         load_bank_from(seeds)
+
+
+def test_design_questions_name_key_services(bank):
+    for q in bank.filter(kind="system_design"):
+        assert len(q.key_services) >= 4, q.id

@@ -115,6 +115,8 @@ class Question(Strict):
     follow_ups: tuple[FollowUp, ...] = Field(min_length=3)
     pitfalls: tuple[Line, ...] = Field(min_length=2)
     outline: tuple[Line, ...] = Field(min_length=3)
+    # Components a strong design names; the live coach suggests the ones not mentioned yet.
+    key_services: tuple[Line, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Question:

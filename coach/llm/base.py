@@ -22,6 +22,14 @@ class Provider(ABC):
     def stream(self, messages: list[Message], *, response_format: dict[str, Any] | None = None) -> AsyncIterator[str]:
         """Yield the reply's text as the model produces it. Raises ProviderError on failure."""
 
+    def context_window(self) -> int:
+        """Input tokens the model accepts; conservative when unknown."""
+        return 8192
+
+    def cost_usd(self, prompt_tokens: int, completion_tokens: int) -> float:
+        """What a call cost, where the provider's prices are known; else 0."""
+        return 0.0
+
     async def complete(self, messages: list[Message], *, response_format: dict[str, Any] | None = None) -> str:
         """The whole reply as one string."""
         return "".join([piece async for piece in self.stream(messages, response_format=response_format)])

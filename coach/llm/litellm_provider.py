@@ -78,6 +78,22 @@ class LiteLLMProvider(Provider):
             num_retries=0,
         )
 
+    def context_window(self) -> int:
+        try:
+            info = _litellm().get_model_info(self.model)
+            return int(info.get("max_input_tokens") or info.get("max_tokens") or 8192)
+        except Exception:  # unknown models raise; a local server's model is unknown by design
+            return 8192
+
+    def cost_usd(self, prompt_tokens: int, completion_tokens: int) -> float:
+        try:
+            prompt_cost, completion_cost = _litellm().cost_per_token(
+                model=self.model, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens
+            )
+            return float(prompt_cost + completion_cost)
+        except Exception:  # no price known for this model
+            return 0.0
+
     async def stream(self, messages: list[Message], *, response_format: dict[str, Any] | None = None) -> AsyncIterator[str]:
         guard_model_request(self._api_base)
         kwargs: dict[str, Any] = {"model": PRIMARY, "messages": messages, "stream": True}

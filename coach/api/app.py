@@ -1,0 +1,73 @@
+"""The FastAPI application: REST, the interview websocket, and start-up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from coach import __version__
+from coach.api import errors, rest, ws
+from coach.bank import load_bank
+from coach.config import Settings, get_settings
+from coach.grading.offline import OfflineGrader, bank_texts
+from coach.grading.service import GradingService
+from coach.interview.manager import Interviews
+from coach.interview.session import Services
+from coach.llm import provider_from_settings
+from coach.storage import Store
+
+log = logging.getLogger("coach")
+
+
+def build_services(settings: Settings) -> Services:
+    bank = load_bank(settings.seeds_dir)
+    provider = provider_from_settings(settings)
+    grader = OfflineGrader(bank=bank, cache_dir=settings.cache_dir)
+    return Services(
+        settings=settings,
+        bank=bank,
+        store=Store(settings.resolved_database_url),
+        provider=provider,
+        grader=grader,
+        grading=GradingService(bank, provider, offline=grader),
+    )
+
+
+def _warm(services: Services) -> None:
+    """Load the embedding model and the bank's vectors now, not in the first interview."""
+    services.grader.embedder.warm(bank_texts(services.bank), services.settings.cache_dir)
+    services.grader.embedder.encode([p.summary for p in services.bank.patterns.values()])
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = build_services(settings)
+        applied = await services.store.start()
+        if applied:
+            log.info("database %s: applied %s", services.store.safe_url, ", ".join(applied))
+        await asyncio.to_thread(_warm, services)
+        app.state.services = services
+        app.state.interviews = Interviews(services)
+        log.info("coach %s ready; provider: %s; database: %s", __version__, settings.describe_provider(), services.store.safe_url)
+        try:
+            yield
+        finally:
+            await services.store.close()
+
+    app = FastAPI(
+        title="Coach",
+        version=__version__,
+        summary="Live mock interviews for system-design and technical-leadership rounds",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.include_router(rest.router)
+    app.include_router(ws.router)
+    return app

@@ -1,0 +1,58 @@
+"""The one place that turns domain errors into HTTP responses and websocket error frames."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from coach.errors import BankError, CoachError, InvalidInput, ProviderError, UnknownQuestion
+from coach.interview.manager import Unauthorized
+from coach.interview.session import Busy, SessionEnded
+from coach.protocol import Error, ProtocolError
+from coach.storage import StorageError
+
+STATUS: dict[type[CoachError], int] = {
+    UnknownQuestion: 404,
+    Unauthorized: 404,
+    InvalidInput: 422,
+    ProtocolError: 422,
+    Busy: 409,
+    SessionEnded: 409,
+    ProviderError: 502,
+    StorageError: 503,
+    BankError: 500,
+}
+
+
+class NotFound(CoachError):
+    code = "not_found"
+
+
+class Unauthenticated(CoachError):
+    code = "unauthenticated"
+
+
+class NotReady(CoachError):
+    code = "not_ready"
+
+
+STATUS.update({NotFound: 404, Unauthenticated: 401, NotReady: 409})
+
+
+def status_for(exc: CoachError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]  # type: ignore[index]
+    return 500
+
+
+def error_frame(exc: CoachError) -> str:
+    """A websocket error frame; it answers one connection, so it carries seq 0."""
+    return Error(code=exc.code, message=exc.message).model_dump_json()
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(CoachError)
+    async def _coach_error(_request: Request, exc: CoachError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+        return JSONResponse({"error": {"code": exc.code, "message": exc.message}}, status_code=status_for(exc), headers=headers)

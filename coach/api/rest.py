@@ -1,0 +1,113 @@
+"""REST endpoints: the public question bank, reports, health."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel
+
+from coach import __version__
+from coach.api.deps import ServicesDep
+from coach.api.errors import NotReady, Unauthenticated
+from coach.api.templates import render_report_html
+from coach.bank.models import Company, Difficulty, Kind, Question
+from coach.grading.models import GradeReport
+from coach.grading.report import render_markdown
+from coach.interview.manager import Unauthorized
+
+router = APIRouter()
+
+
+class PublicQuestion(BaseModel):
+    """A question as a candidate may see it: no brief, rubric or follow-ups (the interviewer's)."""
+
+    id: str
+    title: str
+    prompt: str
+    kind: Kind
+    difficulty: Difficulty
+    topics: list[str]
+    companies: list[Company]
+
+    @classmethod
+    def of(cls, q: Question) -> PublicQuestion:
+        return cls(id=q.id, title=q.title, prompt=q.prompt, kind=q.kind, difficulty=q.difficulty, topics=list(q.topics), companies=list(q.companies))
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+    provider: str
+    database: str
+    questions: int
+
+
+@router.get("/healthz", tags=["service"])
+async def healthz(services: ServicesDep) -> Health:
+    return Health(
+        status="ok",
+        version=__version__,
+        provider=services.provider.model if services.provider else "offline",
+        database="sqlite" if services.store.is_sqlite else "postgresql",
+        questions=len(services.bank.questions),
+    )
+
+
+@router.get("/api/questions", tags=["questions"])
+async def list_questions(
+    services: ServicesDep,
+    kind: Kind | None = None,
+    difficulty: Difficulty | None = None,
+    topic: str | None = None,
+) -> list[PublicQuestion]:
+    return [PublicQuestion.of(q) for q in services.bank.filter(kind=kind, difficulty=difficulty, topic=topic)]
+
+
+@router.get("/api/questions/{question_id}", tags=["questions"])
+async def get_question(question_id: str, services: ServicesDep) -> PublicQuestion:
+    return PublicQuestion.of(services.bank.get(question_id))
+
+
+_FORMATS = {"json": "application/json", "md": "text/markdown", "html": "text/html"}
+
+
+def _pick_format(explicit: str | None, accept: str) -> str:
+    if explicit:
+        return explicit
+    for part in accept.split(","):
+        mime = part.split(";")[0].strip()
+        for name, value in _FORMATS.items():
+            if mime == value:
+                return name
+    return "json"
+
+
+@router.get(
+    "/api/sessions/{session_id}/report",
+    tags=["sessions"],
+    responses={200: {"content": {v: {} for v in _FORMATS.values()}, "description": "The report"}},
+)
+async def get_report(
+    session_id: str,
+    services: ServicesDep,
+    authorization: Annotated[str | None, Header()] = None,
+    accept: Annotated[str, Header()] = "application/json",
+    format: Annotated[Literal["json", "md", "html"] | None, Query()] = None,
+) -> Response:
+    """The graded report of an ended interview; needs `Authorization: Bearer <session token>`."""
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise Unauthenticated("send the session token as 'Authorization: Bearer <token>'")
+    row = await services.store.get_session(session_id)
+    if row is None or not row.token_matches(authorization[7:].strip()):
+        raise Unauthorized()
+    body = await services.store.get_report(session_id)
+    if body is None:
+        raise NotReady("this interview has not ended yet; send an 'end' frame to grade it")
+    fmt = _pick_format(format, accept)
+    if fmt == "md":
+        return PlainTextResponse(render_markdown(GradeReport.model_validate(body)), media_type="text/markdown; charset=utf-8")
+    if fmt == "html":
+        return HTMLResponse(render_report_html(GradeReport.model_validate(body)))
+    return JSONResponse(body)

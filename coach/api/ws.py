@@ -1,0 +1,91 @@
+"""The websocket endpoint /ws/interview (protocol v1, see docs/protocol.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from coach.api.errors import error_frame
+from coach.errors import CoachError
+from coach.interview.manager import Interviews
+from coach.interview.session import InterviewSession
+from coach.protocol import End, Hint, Ping, Pong, ProtocolError, Resume, Say, Start, parse_client_frame
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+
+class NoSession(CoachError):
+    code = "no_session"
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"'{kind}' needs a session: send 'start' or 'resume' first")
+
+
+class AlreadyInSession(CoachError):
+    code = "already_in_session"
+
+    def __init__(self) -> None:
+        super().__init__("this connection already has a session; open a new connection for another one")
+
+
+@router.websocket("/ws/interview")
+async def interview(ws: WebSocket) -> None:
+    interviews: Interviews = ws.app.state.interviews
+    limit: int = ws.app.state.services.settings.max_frame_bytes
+    await ws.accept()
+    send_lock = asyncio.Lock()
+
+    async def send(text: str) -> None:
+        async with send_lock:
+            await ws.send_text(text)
+
+    session: InterviewSession | None = None
+    try:
+        while True:
+            message = await ws.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            raw = message.get("text")
+            if raw is None:
+                raw_bytes = message.get("bytes") or b""
+                await send(error_frame(ProtocolError("invalid_frame", "frames must be UTF-8 JSON text, not binary")))
+                if len(raw_bytes) > limit:
+                    await ws.close(code=1009, reason="frame too large")
+                    break
+                continue
+            if len(raw) > limit and len(raw.encode()) > limit:
+                await send(error_frame(ProtocolError("frame_too_large", f"frames may be at most {limit} bytes")))
+                await ws.close(code=1009, reason="frame too large")
+                break
+            try:
+                frame = parse_client_frame(raw)
+                if isinstance(frame, Ping):
+                    await send(Pong().model_dump_json())
+                elif isinstance(frame, (Start, Resume)):
+                    if session is not None:
+                        raise AlreadyInSession()
+                    if isinstance(frame, Start):
+                        session = await interviews.start(frame, send)
+                    else:
+                        session = await interviews.resume(frame, send)
+                elif session is None:
+                    raise NoSession(frame.type)
+                elif isinstance(frame, Say):
+                    await session.say(frame.text)
+                elif isinstance(frame, Hint):
+                    await session.hint()
+                elif isinstance(frame, End):
+                    await session.end()
+            except CoachError as exc:
+                await send(error_frame(exc))
+    except WebSocketDisconnect:
+        pass
+    except Exception:
+        log.exception("websocket handler failed")
+        await ws.close(code=1011)
+    finally:
+        if session is not None:
+            interviews.release(session, send)

@@ -1,0 +1,1 @@
+"""The live mock interview: phases, interviewer, real-time coach, session state machine."""

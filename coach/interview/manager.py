@@ -1,0 +1,94 @@
+"""Starts and resumes interviews; keeps live sessions in memory and reloads them from storage.
+
+A session that has been dropped and is idle is forgotten; `resume` rebuilds it from the
+database, which is also what happens after the server restarts. A candidate turn that was
+stored but never answered (the process died mid-reply) is answered on resume.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import secrets
+
+from coach.bank.models import Question
+from coach.errors import CoachError, UnknownQuestion
+from coach.interview.session import InterviewSession, Send, Services
+from coach.protocol import Resume, Start
+
+
+class Unauthorized(CoachError):
+    code = "unauthorized"
+
+    def __init__(self) -> None:
+        # One message for an unknown session and a wrong token: ids cannot be probed.
+        super().__init__("no session with that id and token")
+
+
+class NoMatchingQuestion(UnknownQuestion):
+    def __init__(self, filters: str) -> None:
+        CoachError.__init__(self, f"no question matches {filters}; `GET /api/questions` lists the bank")
+        self.question_id = ""
+
+
+class Interviews:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.live: dict[str, InterviewSession] = {}
+        self._loading: dict[str, asyncio.Lock] = {}
+
+    def pick_question(self, frame: Start) -> Question:
+        bank = self.services.bank
+        if frame.question_id:
+            return bank.get(frame.question_id)
+        found = bank.filter(kind=frame.kind, difficulty=frame.difficulty, topic=frame.topic)
+        if not found:
+            wanted = ", ".join(f"{k}={v}" for k, v in frame.model_dump(exclude={"type"}, exclude_none=True).items()) or "the bank"
+            raise NoMatchingQuestion(wanted)
+        return random.choice(found)
+
+    async def start(self, frame: Start, send: Send) -> InterviewSession:
+        question = self.pick_question(frame)
+        session_id, token = secrets.token_hex(16), secrets.token_urlsafe(24)
+        provider = self.services.provider.model if self.services.provider else "offline"
+        row = await self.services.store.create_session(session_id, token, question.id, provider)
+        session = InterviewSession(self.services, row, question, [], 0)
+        self.live[session_id] = session
+        await session.attach(send, 0)
+        await session.open(token)
+        return session
+
+    async def resume(self, frame: Resume, send: Send) -> InterviewSession:
+        row = await self.services.store.get_session(frame.session_id)
+        if row is None or not row.token_matches(frame.token):
+            raise Unauthorized()
+        session = await self._load(row.id)
+        await session.attach(send, frame.last_seq)
+        if session.reply_pending:
+            session.start_reply()
+        return session
+
+    async def _load(self, session_id: str) -> InterviewSession:
+        lock = self._loading.setdefault(session_id, asyncio.Lock())
+        async with lock:
+            if session_id in self.live:
+                return self.live[session_id]
+            store = self.services.store
+            row = await store.get_session(session_id)
+            if row is None:
+                raise Unauthorized()
+            question = self.services.bank.get(row.question_id)
+            session = InterviewSession(self.services, row, question, await store.turns(session_id), await store.last_seq(session_id))
+            candidate = session.candidate_turns()
+            if candidate:
+                await asyncio.to_thread(session.tracker.update, candidate)
+            session.phase_name = session.phase().plan.name
+            self.live[session_id] = session
+        self._loading.pop(session_id, None)
+        return session
+
+    def release(self, session: InterviewSession, send: Send) -> None:
+        """The connection is gone; forget the session once nothing is running for it."""
+        session.detach(send)
+        if session.idle and self.live.get(session.id) is session:
+            del self.live[session.id]

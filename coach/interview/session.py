@@ -1,0 +1,373 @@
+"""One live interview: an explicit state machine that owns the session's frames.
+
+    active --say--> replying --(reply done)--> active
+    active --end--> grading --> ended          (end while replying waits for the reply)
+
+Every server frame gets the next `seq` under one lock, is written to the store, and only then
+is sent to the attached connection, if any. Generation does not depend on the connection: a
+reply goes on (and is stored) when the client drops, and `attach` replays what it missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from coach.bank.loader import QuestionBank
+from coach.bank.models import Question
+from coach.config import Settings
+from coach.errors import CoachError, ProviderError
+from coach.grading.offline import OfflineGrader
+from coach.grading.rubric import Rubric
+from coach.grading.service import GradingService
+from coach.grading.text import sentences
+from coach.interview import offline_interviewer
+from coach.interview.brief import answer_from_brief, is_clarifying, split_questions
+from coach.interview.coverage import CoverageTracker
+from coach.interview.llm_interviewer import interviewer_messages, llm_suggestions
+from coach.interview.phases import PhaseState, current_phase
+from coach.interview.suggestions import suggest
+from coach.llm.base import Provider
+from coach.llm.tokens import count_messages, count_text
+from coach.protocol import (
+    Coverage,
+    InterviewerDelta,
+    InterviewerDone,
+    Notice,
+    Phase,
+    Report,
+    SessionFrame,
+    Suggestion,
+    Suggestions,
+    _Server,
+)
+from coach.storage import SessionRow, Store, Turn
+
+log = logging.getLogger(__name__)
+Send = Callable[[str], Awaitable[None]]
+_DELTA_CHARS = 24  # offline replies are streamed in small pieces, like a model's
+
+
+class State(StrEnum):
+    active = "active"
+    replying = "replying"
+    grading = "grading"
+    ended = "ended"
+
+
+class SessionEnded(CoachError):
+    code = "session_ended"
+
+    def __init__(self) -> None:
+        super().__init__("this interview has ended; start a new one")
+
+
+class Busy(CoachError):
+    code = "busy"
+
+    def __init__(self) -> None:
+        super().__init__("the interviewer is still answering; send your next turn after interviewer.done")
+
+
+@dataclass
+class Services:
+    """What every session shares."""
+
+    settings: Settings
+    bank: QuestionBank
+    store: Store
+    provider: Provider | None
+    grader: OfflineGrader
+    grading: GradingService
+
+
+class InterviewSession:
+    def __init__(self, services: Services, row: SessionRow, question: Question, turns: list[Turn], seq: int) -> None:
+        self.services = services
+        self.id = row.id
+        self.row = row
+        self.question = question
+        self.rubric = Rubric.from_question(question)
+        self.turns = turns
+        self.seq = seq
+        self.state = State.ended if row.state == "ended" else State.active
+        self.tokens_used = row.prompt_tokens + row.completion_tokens
+        self.tracker = CoverageTracker(self.rubric, services.grader)
+        self.phase_name: str | None = None
+        self._send: Send | None = None
+        self._emit_lock = asyncio.Lock()
+        self._reply: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Task[None]] = set()
+        self._budget_noticed = False
+
+    # -- frames -----------------------------------------------------------------------------
+
+    async def emit(self, frame: _Server) -> None:
+        async with self._emit_lock:
+            self.seq += 1
+            frame.seq = self.seq
+            body = frame.model_dump_json()
+            # The token is the client's secret: stored frames never carry it.
+            stored = frame.model_copy(update={"token": ""}).model_dump_json() if isinstance(frame, SessionFrame) else body
+            await self.services.store.add_frame(self.id, self.seq, stored)
+            await self._deliver(body)
+
+    async def _deliver(self, body: str) -> None:
+        if self._send is None:
+            return
+        try:
+            await self._send(body)
+        except Exception:  # the connection went away; the frame is stored for resume
+            self._send = None
+
+    async def attach(self, send: Send, last_seq: int) -> None:
+        """Replay every stored frame after `last_seq`, then deliver new frames to `send`."""
+        async with self._emit_lock:
+            self._send = send
+            for body in await self.services.store.frames_after(self.id, last_seq):
+                await self._deliver(body)
+
+    def detach(self, send: Send) -> None:
+        if self._send is send:
+            self._send = None
+
+    @property
+    def attached(self) -> bool:
+        return self._send is not None
+
+    @property
+    def idle(self) -> bool:
+        return self.state is not State.replying and not self._background and not self.attached
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    @property
+    def elapsed_s(self) -> float:
+        return (datetime.now(UTC) - self.row.created_at).total_seconds()
+
+    def candidate_turns(self) -> list[str]:
+        return [t.text for t in self.turns if t.role == "candidate"]
+
+    def asked(self) -> set[str]:
+        """Probing questions already asked, read back from the interviewer's own turns."""
+        said = " ".join(t.text for t in self.turns if t.role == "interviewer")
+        probes = [f.ask for f in self.question.follow_ups] + list(offline_interviewer.PROBES.values())
+        return {p for p in probes if p in said}
+
+    def phase(self) -> PhaseState:
+        return current_phase(self.question, self.elapsed_s, self.tracker.covered)
+
+    async def _emit_phase(self, state: PhaseState) -> bool:
+        if state.plan.name == self.phase_name:
+            return False
+        first = self.phase_name is None
+        self.phase_name = state.plan.name
+        await self.emit(Phase(phase=state.plan.name, elapsed_s=state.elapsed_in_phase_s, budget_s=state.plan.budget_s))
+        return not first
+
+    async def _stream_text(self, turn: int, text: str) -> None:
+        for i in range(0, len(text), _DELTA_CHARS):
+            await self.emit(InterviewerDelta(turn=turn, text=text[i : i + _DELTA_CHARS]))
+
+    async def _finish_turn(self, turn: int, text: str) -> None:
+        await self.services.store.add_turn(self.id, turn, "interviewer", text)
+        self.turns.append(Turn(turn=turn, role="interviewer", text=text))
+        await self.emit(InterviewerDone(turn=turn, text=text))
+
+    def _llm(self) -> Provider | None:
+        provider = self.services.provider
+        if provider is None or self.tokens_used >= self.services.settings.session_token_budget:
+            return None
+        return provider
+
+    # -- the state machine ------------------------------------------------------------------
+
+    async def open(self, token: str) -> None:
+        """The first frames of a new session: who we are, the phase, the question."""
+        q = self.question
+        await self.emit(
+            SessionFrame(
+                session_id=self.id,
+                token=token,
+                question={"id": q.id, "title": q.title, "prompt": q.prompt, "kind": q.kind, "difficulty": q.difficulty},
+                provider=self.row.provider,
+            )
+        )
+        await self._emit_phase(self.phase())
+        text = offline_interviewer.opening(q)
+        await self._stream_text(1, text)
+        await self._finish_turn(1, text)
+
+    async def say(self, text: str) -> None:
+        """Store the candidate's turn (committed before anything acts on it), then reply."""
+        if self.state in (State.ended, State.grading):
+            raise SessionEnded()
+        if self.state is State.replying:
+            raise Busy()
+        self.state = State.replying
+        turn = len(self.turns) + 1
+        try:
+            await self.services.store.add_turn(self.id, turn, "candidate", text)
+        except BaseException:
+            self.state = State.active
+            raise
+        self.turns.append(Turn(turn=turn, role="candidate", text=text))
+        self.start_reply()
+
+    def start_reply(self) -> None:
+        """Answer the latest candidate turn in the background (also used after a restart)."""
+        self.state = State.replying
+        self._reply = asyncio.create_task(self._respond())
+
+    @property
+    def reply_pending(self) -> bool:
+        """The last turn is the candidate's and nothing is answering it (after a crash)."""
+        return self.state is State.active and bool(self.turns) and self.turns[-1].role == "candidate"
+
+    async def _respond(self) -> None:
+        candidate_turn = len(self.turns)
+        reply_turn = candidate_turn + 1
+        try:
+            provider = self._llm()
+            if provider is None:
+                await self._budget_notice()
+                await asyncio.to_thread(self.tracker.update, self.candidate_turns())
+                text = await self._offline_reply(reply_turn, await self._emit_phase(self.phase()))
+                await self._stream_text(reply_turn, text)
+            else:
+                # The model is grounded on coverage as of the previous turn, so that scoring
+                # this turn runs beside the model instead of in front of it.
+                coverage = asyncio.create_task(asyncio.to_thread(self.tracker.update, self.candidate_turns()))
+                phase = self.phase()
+                await self._emit_phase(phase)
+                text = await self._llm_reply(provider, reply_turn, phase)
+                await coverage
+            await self._finish_turn(reply_turn, text)
+            await self.emit(Coverage(covered=sorted(self.tracker.covered), total=len(self.question.key_points)))
+            if provider is None:
+                await self._emit_suggestions(candidate_turn, None)
+            else:
+                task = asyncio.create_task(self._emit_suggestions(candidate_turn, provider))
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
+        except Exception:
+            log.exception("reply to turn %s of session %s failed", candidate_turn, self.id)
+            await self.emit(Notice(code="internal_error", message="Something went wrong answering that turn; please say it again."))
+        finally:
+            if self.state is State.replying:
+                self.state = State.active
+
+    async def _offline_reply(self, reply_turn: int, phase_changed: bool) -> str:
+        last = self.turns[-1].text
+        spans = [s.text for s in sentences(last)]
+        questions = [s for s in spans if is_clarifying(s)]
+        answers: list = []
+        unanswered = 0
+        embedder = self.services.grader.embedder
+        for q in [part for question in questions for part in split_questions(question)]:
+            found = await asyncio.to_thread(answer_from_brief, q, self.question.brief, embedder)
+            answers.extend(f for f in found if f not in answers)
+            unanswered += not found
+        state = self.phase()
+        return offline_interviewer.reply(
+            self.question,
+            turn_count=reply_turn,
+            answers=answers,
+            unanswered_questions=unanswered,
+            only_questions=bool(spans) and len(questions) == len(spans),
+            covered=self.tracker.covered,
+            asked=self.asked(),
+            phase_index=state.index,
+            phase_changed_to=state.plan if phase_changed else None,
+        )
+
+    async def _llm_reply(self, provider: Provider, reply_turn: int, phase: PhaseState) -> str:
+        probe = offline_interviewer.next_probe(self.question, self.tracker.covered, self.asked(), phase.index)
+        messages = interviewer_messages(
+            self.question,
+            self.turns,
+            self.tracker.covered,
+            probe[1] if probe else None,
+            phase.plan.name,
+            phase.elapsed_in_phase_s,
+            phase.plan.budget_s,
+            provider.context_window(),
+        )
+        pieces: list[str] = []
+        try:
+            async for piece in provider.stream(messages):
+                pieces.append(piece)
+                await self.emit(InterviewerDelta(turn=reply_turn, text=piece))
+            if not "".join(pieces).strip():
+                raise ProviderError("the model sent an empty reply")
+        except ProviderError as exc:
+            await self.emit(
+                Notice(code="provider_failed", message=f"The LLM failed ({exc.message}); the offline coach answers this turn.")
+            )
+            await asyncio.to_thread(self.tracker.update, self.candidate_turns())
+            text = await self._offline_reply(reply_turn, False)
+            await self._stream_text(reply_turn, text)
+            return text
+        finally:
+            await self._account(provider, count_messages(messages), count_text("".join(pieces)))
+        return "".join(pieces)
+
+    async def _account(self, provider: Provider, prompt_tokens: int, completion_tokens: int) -> None:
+        self.tokens_used += prompt_tokens + completion_tokens
+        cost = provider.cost_usd(prompt_tokens, completion_tokens)
+        await self.services.store.add_usage(self.id, prompt_tokens, completion_tokens, cost)
+
+    async def _budget_notice(self) -> None:
+        if self.services.provider is not None and not self._budget_noticed:
+            self._budget_noticed = True
+            await self.emit(
+                Notice(code="token_budget", message="This session has used its LLM token budget; the offline coach takes over.")
+            )
+
+    async def _emit_suggestions(self, turn: int, provider: Provider | None) -> None:
+        items = await self.suggestions(provider)
+        await self.emit(Suggestions(turn=turn, items=items))
+
+    async def suggestions(self, provider: Provider | None) -> list[Suggestion]:
+        candidate_text = "\n".join(self.candidate_turns())
+        bank, embedder = self.services.bank, self.services.grader.embedder
+        offline = await asyncio.to_thread(suggest, bank, self.question, candidate_text, self.tracker.covered, embedder)
+        if provider is None or not candidate_text:
+            return offline
+        uncovered = [kp.text for kp in self.question.key_points if kp.id not in self.tracker.covered]
+        patterns = [s.title for s in offline if s.category == "pattern"] or [p.name for p in list(bank.patterns.values())[:8]]
+        try:
+            return await llm_suggestions(provider, self.question, candidate_text, uncovered, patterns)
+        except ProviderError as exc:
+            log.info("LLM suggestions failed, using offline ones: %s", exc.message)
+            return offline
+
+    async def hint(self) -> None:
+        if self.state in (State.ended, State.grading):
+            raise SessionEnded()
+        turn = max((t.turn for t in self.turns if t.role == "candidate"), default=0)
+        await self._emit_suggestions(turn, self._llm())
+
+    async def end(self) -> None:
+        """Grade the interview and send the report; the session is over afterwards."""
+        if self.state in (State.ended, State.grading):
+            raise SessionEnded()
+        if self._reply is not None and not self._reply.done():
+            await asyncio.shield(self._reply)
+        self.state = State.grading
+        try:
+            answer = "\n\n".join(self.candidate_turns()) or " "
+            report = await self.services.grading.grade(self.rubric, answer)
+            report.session_id = self.id
+            body = report.model_dump(mode="json")
+            await self.services.store.save_report(self.id, body, report.score)
+            self.state = State.ended
+            await self.emit(Report(report=body))
+        except BaseException:
+            if self.state is State.grading:
+                self.state = State.active
+            raise

@@ -1,0 +1,78 @@
+"""The real-time coach's offline suggestions: key services not mentioned yet, patterns from the
+library that fit what is still uncovered, the trade-offs they bring, and nudges.
+
+Nudges are the interviewer's own probing questions, never the rubric's answers: they point
+at what is missing without saying what to say.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from coach.bank.loader import QuestionBank
+from coach.bank.models import Pattern, Question
+from coach.grading.embedder import Embedder
+from coach.interview.offline_interviewer import PROBES
+from coach.protocol import Suggestion
+
+_WORD = re.compile(r"[a-z0-9]+")
+_GENERIC = {"service", "services", "store", "layer", "tier", "and", "with", "for", "the", "per", "api", "system", "data"}
+
+
+def _mentioned(name: str, text: str) -> bool:
+    """A component counts as mentioned when one of its distinctive words appears."""
+    words = [w for w in _WORD.findall(name.lower()) if w not in _GENERIC and len(w) > 2]
+    lowered = text.lower()
+    return any(re.search(rf"\b{re.escape(w)}", lowered) for w in words)
+
+
+def _pattern_text(p: Pattern) -> str:
+    return f"{p.name}: {p.summary} Use when {'; '.join(p.use_when)}."
+
+
+def suggest(
+    bank: QuestionBank,
+    question: Question,
+    candidate_text: str,
+    covered: set[str],
+    embedder: Embedder,
+    limit: int = 6,
+) -> list[Suggestion]:
+    items: list[Suggestion] = []
+    for service in [s for s in question.key_services if not _mentioned(s, candidate_text)][:2]:
+        items.append(Suggestion(category="key_service", title=service, detail=f"A design like this usually has: {service}. Where does it fit in yours?"))
+
+    uncovered = [kp for kp in question.key_points if kp.id not in covered]
+    patterns = [p for p in bank.patterns.values() if not any(re.search(rf"\b{re.escape(k.lower())}\b", candidate_text.lower()) for k in (p.name, *p.keywords))]
+    if uncovered and patterns:
+        vectors = embedder.encode([kp.text for kp in uncovered] + [_pattern_text(p) for p in patterns])
+        need, offer = vectors[: len(uncovered)], vectors[len(uncovered) :]
+        weights = np.array([kp.weight for kp in uncovered])
+        fit = ((offer @ need.T) * weights).max(axis=1)
+        for i in [int(i) for i in np.argsort(-fit)[:2]]:
+            p = patterns[i]
+            items.append(Suggestion(category="pattern", title=p.name, detail=f"{p.summary} Use when: {p.use_when[0].lower()}. Cost: {p.costs[0].lower()}."))
+            items.append(Suggestion(category="trade_off", title=f"Trade-off of {p.name.lower()}", detail=f"{p.trade_offs[0]}."))
+
+    for kp in sorted(uncovered, key=lambda kp: -kp.weight)[:2]:
+        ask = next((f.ask for f in question.follow_ups if f.key_point == kp.id), PROBES[kp.dimension])
+        items.append(Suggestion(category="nudge", title=f"Not covered yet: {kp.dimension.value.replace('_', ' ')}", detail=f"Ask yourself: {ask}"))
+    return items[:limit] if len(items) <= limit else _balanced(items, limit)
+
+
+def _balanced(items: list[Suggestion], limit: int) -> list[Suggestion]:
+    """Keep at least one item of each category before filling up in order."""
+    chosen: list[Suggestion] = []
+    for category in ("nudge", "key_service", "pattern", "trade_off"):
+        first = next((s for s in items if s.category == category), None)
+        if first:
+            chosen.append(first)
+    for s in items:
+        if len(chosen) >= limit:
+            break
+        if s not in chosen:
+            chosen.append(s)
+    order = {id(s): i for i, s in enumerate(items)}
+    return sorted(chosen, key=lambda s: order[id(s)])

@@ -1,0 +1,206 @@
+"""Websocket protocol v1 at /ws/interview: every frame as a pydantic model.
+
+Frames are UTF-8 JSON text, one object each, with a `type`. Server frames that belong to a
+session carry `seq`, starting at 1 and rising by one per frame of that session; they are
+stored and replayed on `resume`. `error` and `pong` answer one connection, carry `seq: 0`
+and are never replayed. docs/protocol.md describes the contract; `coach protocol-schema`
+prints the JSON Schema generated from these models.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+
+from coach.bank.models import Difficulty, Kind
+from coach.errors import CoachError
+
+PROTOCOL_VERSION = 1
+
+
+class ProtocolError(CoachError):
+    """A client frame that cannot be used; the connection stays open."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Frame(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- client to server -----------------------------------------------------------------------
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+
+
+class Start(_Frame):
+    """Start an interview: a given question, or one picked by the filters."""
+
+    type: Literal["start"]
+    question_id: str | None = None
+    kind: Kind | None = None
+    difficulty: Difficulty | None = None
+    topic: str | None = None
+
+
+class Resume(_Frame):
+    """Reattach to a session; the server replays every frame with seq > last_seq."""
+
+    type: Literal["resume"]
+    session_id: str
+    token: str
+    last_seq: int = Field(ge=0)
+
+
+class Say(_Frame):
+    """One candidate turn."""
+
+    type: Literal["say"]
+    text: Text
+
+
+class Hint(_Frame):
+    type: Literal["hint"]
+
+
+class End(_Frame):
+    """End the interview and grade it."""
+
+    type: Literal["end"]
+
+
+class Ping(_Frame):
+    type: Literal["ping"]
+
+
+ClientFrame = Annotated[Start | Resume | Say | Hint | End | Ping, Field(discriminator="type")]
+_client = TypeAdapter(ClientFrame)
+CLIENT_TYPES = ("start", "resume", "say", "hint", "end", "ping")
+
+
+def parse_client_frame(raw: str | bytes) -> Start | Resume | Say | Hint | End | Ping:
+    """Parse one client frame or raise ProtocolError with a stable code."""
+    if isinstance(raw, bytes):
+        raise ProtocolError("invalid_frame", "frames must be UTF-8 JSON text, not binary")
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ProtocolError("invalid_json", f"frame is not valid JSON: {exc.msg} at position {exc.pos}") from None
+    if not isinstance(data, dict):
+        raise ProtocolError("invalid_frame", "a frame must be a JSON object with a 'type'")
+    kind = data.get("type")
+    if kind not in CLIENT_TYPES:
+        raise ProtocolError("unknown_type", f"unknown frame type {kind!r}; expected one of {', '.join(CLIENT_TYPES)}")
+    try:
+        return _client.validate_python(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:]) or 'frame'}: {e['msg']}" for e in exc.errors()[:3]
+        )
+        raise ProtocolError("invalid_frame", f"invalid {kind} frame: {problems}") from None
+
+
+# --- server to client -----------------------------------------------------------------------
+
+
+class _Server(_Frame):
+    seq: int = 0
+
+
+class QuestionInfo(BaseModel):
+    id: str
+    title: str
+    prompt: str
+    kind: Kind
+    difficulty: Difficulty
+
+
+class SessionFrame(_Server):
+    type: Literal["session"] = "session"
+    session_id: str
+    token: str
+    question: QuestionInfo
+    provider: str
+    protocol: int = PROTOCOL_VERSION
+
+
+class InterviewerDelta(_Server):
+    type: Literal["interviewer.delta"] = "interviewer.delta"
+    turn: int
+    text: str
+
+
+class InterviewerDone(_Server):
+    """The interviewer's whole turn. Authoritative: clients replace the streamed text with it."""
+
+    type: Literal["interviewer.done"] = "interviewer.done"
+    turn: int
+    text: str
+
+
+class Suggestion(BaseModel):
+    category: Literal["key_service", "pattern", "trade_off", "nudge"]
+    title: str
+    detail: str
+
+
+class Suggestions(_Server):
+    type: Literal["suggestions"] = "suggestions"
+    turn: int
+    items: list[Suggestion]
+
+
+class Coverage(_Server):
+    type: Literal["coverage"] = "coverage"
+    covered: list[str]
+    total: int
+
+
+class Phase(_Server):
+    type: Literal["phase"] = "phase"
+    phase: str
+    elapsed_s: int
+    budget_s: int
+
+
+class Report(_Server):
+    type: Literal["report"] = "report"
+    report: dict[str, Any]
+
+
+class Notice(_Server):
+    type: Literal["notice"] = "notice"
+    code: str
+    message: str
+
+
+class Error(_Server):
+    type: Literal["error"] = "error"
+    code: str
+    message: str
+
+
+class Pong(_Server):
+    type: Literal["pong"] = "pong"
+
+
+ServerFrame = Annotated[
+    SessionFrame | InterviewerDelta | InterviewerDone | Suggestions | Coverage | Phase | Report | Notice | Error | Pong,
+    Field(discriminator="type"),
+]
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of both directions, generated from the models above."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"Coach interview protocol v{PROTOCOL_VERSION}",
+        "$defs": {
+            "ClientFrame": TypeAdapter(ClientFrame).json_schema(ref_template="#/$defs/{model}"),
+            "ServerFrame": TypeAdapter(ServerFrame).json_schema(ref_template="#/$defs/{model}"),
+        },
+    }
