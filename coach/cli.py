@@ -139,6 +139,28 @@ def grade(rubric_path: Path | None, question_id: str | None, answer_path: Path, 
         click.echo(render_markdown(report), nl=False)
 
 
+@cli.command()
+@click.option("--host", help="Interface to listen on.  [default: 127.0.0.1, or COACH_HOST]")
+@click.option("--port", type=click.IntRange(0, 65535), help="Port to listen on.  [default: 8000, or COACH_PORT]")
+def serve(host: str | None, port: int | None) -> None:
+    """Start the interview service: websocket interviews, REST API and docs at /docs.
+
+    Offline unless COACH_MODEL names an LLM; SQLite in COACH_DATA_DIR unless
+    COACH_DATABASE_URL points elsewhere.
+    """
+    from coach.server import run
+
+    run(host, port)
+
+
+@cli.command("protocol-schema")
+def protocol_schema() -> None:
+    """Print the JSON Schema of the websocket protocol's frames."""
+    from coach.protocol import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2))
+
+
 def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     try:

@@ -17,7 +17,7 @@ _TOPIC_WORDS: dict[BriefTopic, tuple[str, ...]] = {
     T.latency: ("latency", "fast", "p99", "p95", "p50", "milliseconds", " ms", "response time", "slow", "quickly"),
     T.availability: ("availability", "available", "uptime", "nines", "downtime", "sla", "slo", "outage", "fail", "failure"),
     T.consistency: ("consistency", "consistent", "ordering", "order", "duplicate", "duplicates", "exactly once", "at least once", "stale", "strong"),
-    T.data: ("data", "storage", "store", "size", "bytes", "gb", "tb", "retention", "history", "kept", "how big", "how large"),
+    T.data: ("data", "storage", "store", "size", "bytes", "gb", "tb", "retention", "retain", "keep", "kept", "history", "how big", "how large"),
     T.regions: ("region", "regions", "global", "globally", "geograph", "countries", "country", "europe", "eu", "multi-region", "where are"),
     T.constraints: ("constraint", "constraints", "budget", "cost", "limit", "limits", "compliance", "security", "pci", "restriction"),
     T.team: ("team", "teams", "engineers", "headcount", "staff", "people do we"),

@@ -1,0 +1,42 @@
+"""`coach serve`: the FastAPI app under uvicorn with uvloop."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import logging.config
+
+import uvicorn
+from uvicorn.config import LOGGING_CONFIG
+
+from coach.config import get_settings
+
+
+def app_factory():  # type: ignore[no-untyped-def]
+    from coach.api.app import create_app
+
+    return create_app()
+
+
+def run(host: str | None = None, port: int | None = None) -> None:
+    settings = get_settings()
+    host = host or settings.host
+    port = settings.port if port is None else port
+    log_config = copy.deepcopy(LOGGING_CONFIG)
+    log_config["loggers"]["coach"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    logging.config.dictConfig(log_config)
+    logging.getLogger("coach").info("starting on http://%s:%s (provider: %s)", host, port, settings.describe_provider())
+    uvicorn.run(
+        "coach.server:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        ws="websockets-sansio",
+        # Larger client frames are refused by the websocket layer with close code 1009.
+        ws_max_size=settings.max_frame_bytes,
+        log_level="info",
+        log_config=log_config,
+        access_log=False,
+    )

@@ -1,0 +1,58 @@
+import secrets
+
+import pytest
+
+from coach.storage import Store
+from coach.storage.migrations import MIGRATIONS, table_names
+
+
+async def test_migrations_from_a_blank_database(database_url):
+    store = Store(database_url)
+    try:
+        first = await store.start()
+        # A database another test already migrated has nothing left to apply.
+        assert first in ([name for name, _ in MIGRATIONS], [])
+        assert await store.start() == []
+        async with store.engine.connect() as conn:
+            names = await conn.run_sync(table_names)
+        assert {"sessions", "turns", "frames", "reports", "schema_migrations"} <= names
+    finally:
+        await store.close()
+
+
+async def test_session_lifecycle(database_url):
+    store = Store(database_url)
+    await store.start()
+    try:
+        sid = secrets.token_hex(16)
+        await store.create_session(sid, "secret-token", "sd-url-shortener", "offline")
+        row = await store.get_session(sid)
+        assert row and row.state == "active" and row.created_at.tzinfo is not None
+        assert row.token_matches("secret-token") and not row.token_matches("other")
+        assert "secret-token" not in repr(row)
+
+        await store.add_turn(sid, 1, "interviewer", "Design a URL shortener.")
+        await store.add_turn(sid, 2, "candidate", "Base62 of a counter.")
+        assert [(t.turn, t.role) for t in await store.turns(sid)] == [(1, "interviewer"), (2, "candidate")]
+
+        for seq in range(1, 6):
+            await store.add_frame(sid, seq, f'{{"seq": {seq}}}')
+        assert await store.last_seq(sid) == 5
+        assert await store.frames_after(sid, 3) == ['{"seq": 4}', '{"seq": 5}']
+        with pytest.raises(Exception):
+            await store.add_frame(sid, 5, "{}")  # a seq is never reused
+
+        await store.add_usage(sid, 100, 20, 0.5)
+        await store.add_usage(sid, 10, 2, 0.25)
+        await store.save_report(sid, {"score": 40}, 40)
+        row = await store.get_session(sid)
+        assert (row.prompt_tokens, row.completion_tokens, row.cost_usd, row.state, row.score) == (110, 22, 0.75, "ended", 40)
+        assert await store.get_report(sid) == {"score": 40}
+        assert await store.get_session("nope") is None
+    finally:
+        await store.close()
+
+
+def test_password_is_hidden_in_logs():
+    store = Store("postgresql+asyncpg://coach:hunter2@db.example:5432/coach")
+    assert "hunter2" not in store.safe_url

@@ -1,0 +1,190 @@
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
+
+from coach.api.app import create_app
+from coach.config import Settings
+from wsclient import of, say, send, until
+
+
+@pytest.fixture
+def client(tmp_path):
+    with TestClient(create_app(Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache"))) as c:
+        yield c
+
+
+def start(ws, question_id="sd-url-shortener"):
+    send(ws, {"type": "start", "question_id": question_id})
+    return until(ws, "interviewer.done")
+
+
+def test_a_whole_offline_interview(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        opening = start(ws)
+        session = opening[0]
+        assert session["type"] == "session" and session["seq"] == 1 and session["provider"] == "offline"
+        assert session["question"]["id"] == "sd-url-shortener" and session["token"]
+        assert [f["seq"] for f in opening] == list(range(1, len(opening) + 1))
+        assert opening[1]["type"] == "phase" and opening[1]["phase"] == "requirements"
+        assert "".join(f["text"] for f in of(opening, "interviewer.delta")) == opening[-1]["text"]
+        assert opening[-1]["text"].startswith("Design a service that turns long links")
+
+        turn = say(ws, "How many new links per month, and how long do we keep them?")
+        done = of(turn, "interviewer.done")[0]
+        assert "100M new short links per month" in done["text"] and "5 years" in done["text"]
+        assert "500 bytes" in done["text"] or "kept for 5 years" in done["text"]
+        assert of(turn, "coverage")[0] == {"type": "coverage", "seq": of(turn, "coverage")[0]["seq"], "covered": [], "total": 6}
+
+        turn = say(
+            ws,
+            "Each app server reserves a range of ids from a counter and base62-encodes them, so two servers never hand out "
+            "the same short code. Redirects check a Redis cache first because reads dominate 100 to 1.",
+        )
+        covered = of(turn, "coverage")[0]["covered"]
+        assert {"key-generation", "read-path-cache"} <= set(covered)
+        reply = of(turn, "interviewer.done")[0]["text"]
+        assert reply.endswith("?"), "the interviewer probes an uncovered point"
+        items = of(turn, "suggestions")[0]["items"]
+        assert {i["category"] for i in items} >= {"nudge", "pattern"}
+        assert of(turn, "suggestions")[0]["turn"] == 4
+
+        send(ws, {"type": "hint"})
+        hint = ws.receive_json()
+        assert hint["type"] == "suggestions" and hint["items"]
+
+        send(ws, {"type": "end"})
+        report = until(ws, "report")[-1]["report"]
+        assert report["session_id"] == session["session_id"] and report["question_id"] == "sd-url-shortener"
+        kps = {k["id"]: k for k in report["key_points"]}
+        assert kps["key-generation"]["covered"] and kps["key-generation"]["evidence"]
+        assert 0 < report["score"] < 100
+
+        send(ws, {"type": "say", "text": "one more thing"})
+        assert ws.receive_json() == {"type": "error", "seq": 0, "code": "session_ended", "message": "this interview has ended; start a new one"}
+
+
+def test_seq_rises_by_one_across_the_session(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        frames = start(ws) + say(ws, "We shard the store by short code so every redirect is a single-key lookup.")
+        send(ws, {"type": "ping"})
+        pong = ws.receive_json()
+        assert pong == {"type": "pong", "seq": 0}
+        assert [f["seq"] for f in frames] == list(range(1, len(frames) + 1))
+
+
+def test_resume_replays_missed_frames_then_continues(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        frames = start(ws) + say(ws, "What's the read to write ratio?")
+        sid, token = frames[0]["session_id"], frames[0]["token"]
+    with client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "resume", "session_id": sid, "token": token, "last_seq": 3})
+        replay = [ws.receive_json() for _ in range(len(frames) - 3)]
+        assert replay == frames[3:]
+        more = say(ws, "Then I'd cache the hot links in Redis, because reads dominate.")
+        assert more[0]["seq"] == frames[-1]["seq"] + 1
+
+
+def test_resume_replay_never_contains_the_token(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        frames = start(ws)
+        sid, token = frames[0]["session_id"], frames[0]["token"]
+    with client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "resume", "session_id": sid, "token": token, "last_seq": 0})
+        first = ws.receive_json()
+        assert first["type"] == "session" and first["session_id"] == sid and first["token"] == ""
+
+
+def test_wrong_token_gets_an_error_and_nothing_of_the_session(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        sid = start(ws)[0]["session_id"]
+    with client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "resume", "session_id": sid, "token": "guess", "last_seq": 0})
+        assert ws.receive_json()["code"] == "unauthorized"
+        send(ws, {"type": "say", "text": "hello"})
+        assert ws.receive_json()["code"] == "no_session"
+        send(ws, {"type": "resume", "session_id": "no-such-session", "token": "x", "last_seq": 0})
+        assert ws.receive_json()["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ("not json", "invalid_json"),
+        ("[1, 2]", "invalid_frame"),
+        ('{"text": "no type"}', "unknown_type"),
+        ('{"type": "shout"}', "unknown_type"),
+        ('{"type": "say"}', "invalid_frame"),
+        ('{"type": "say", "text": 42}', "invalid_frame"),
+        ('{"type": "say", "text": ""}', "invalid_frame"),
+        ('{"type": "say", "text": "hi", "extra": 1}', "invalid_frame"),
+        ('{"type": "resume", "session_id": "x", "token": "y", "last_seq": -1}', "invalid_frame"),
+        ('{"type": "say", "text": "hi"}', "no_session"),
+        ('{"type": "hint"}', "no_session"),
+        ('{"type": "end"}', "no_session"),
+        ('{"type": "start", "question_id": "nope"}', "unknown_question"),
+        ('{"type": "start", "kind": "behavioral", "topic": "no-such-topic"}', "unknown_question"),
+        ('{"type": "start", "difficulty": "impossible"}', "invalid_frame"),
+    ],
+)
+def test_bad_input_gets_an_error_frame_and_the_connection_stays_usable(client, frame, code):
+    with client.websocket_connect("/ws/interview") as ws:
+        send(ws, frame)
+        error = ws.receive_json()
+        assert error["type"] == "error" and error["code"] == code and error["seq"] == 0 and error["message"]
+        send(ws, {"type": "ping"})
+        assert ws.receive_json()["type"] == "pong"
+
+
+def test_binary_frames_are_refused(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        ws.send_bytes(b'{"type": "ping"}')
+        assert ws.receive_json()["code"] == "invalid_frame"
+
+
+def test_second_start_on_one_connection(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        start(ws)
+        send(ws, {"type": "start"})
+        assert ws.receive_json()["code"] == "already_in_session"
+
+
+def test_oversized_frame_is_refused_and_others_are_served(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "say", "text": "x" * 70_000})
+        assert ws.receive_json()["code"] == "frame_too_large"
+        with pytest.raises(WebSocketDisconnect) as info:
+            ws.receive_json()
+        assert info.value.code == 1009
+    with client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "ping"})
+        assert ws.receive_json()["type"] == "pong"
+
+
+def test_say_while_the_interviewer_answers_is_busy(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        start(ws)
+        send(ws, {"type": "say", "text": "First I'd clarify the scale."})
+        send(ws, {"type": "say", "text": "And then?"})
+        frames = until(ws, "suggestions")
+        busy = [f for f in frames if f["type"] == "error"]
+        # Either the second turn arrived while the first was answered (busy), or after it.
+        if busy:
+            assert busy[0]["code"] == "busy"
+
+
+def test_start_by_filters(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "start", "kind": "behavioral", "difficulty": "easy"})
+        session = ws.receive_json()
+        assert session["question"]["kind"] == "behavioral" and session["question"]["difficulty"] == "easy"
+
+
+def test_a_star_interview(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        opening = start(ws, "bh-scaling-a-system")
+        assert opening[1]["phase"] == "situation_and_task"
+        turn = say(ws, "I was the tech lead responsible for getting our matchmaking service to 2M daily users without a rewrite.")
+        assert of(turn, "coverage")[0]["total"] == 7
+        assert of(turn, "interviewer.done")[0]["text"].endswith("?")
