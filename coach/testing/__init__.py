@@ -1,0 +1,1 @@
+"""Fakes shipped with the package, for tests, demos and benchmarks."""

@@ -1,0 +1,146 @@
+"""The interview with an LLM configured, faked at the HTTP layer with respx."""
+
+import asyncio
+import json
+import threading
+
+import httpx
+import pytest
+import respx
+from fastapi.testclient import TestClient
+
+from coach.api.app import create_app
+from coach.config import Settings
+from wsclient import of, send, until
+
+BASE = "http://llm.test/v1"
+
+
+def chunk(text: str) -> bytes:
+    body = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "fake", "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]}
+    return f"data: {json.dumps(body)}\n\n".encode()
+
+
+def sse(*pieces: str) -> httpx.Response:
+    return httpx.Response(200, content=b"".join(chunk(p) for p in pieces) + b"data: [DONE]\n\n", headers={"content-type": "text/event-stream"})
+
+
+@pytest.fixture
+def make_client(tmp_path):
+    def make(**kw):
+        settings = Settings(model="openai/fake", api_base=BASE, api_key="sk-test", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", **kw)
+        return TestClient(create_app(settings))
+
+    return make
+
+
+def is_structured(request: httpx.Request) -> bool:
+    return "response_format" in json.loads(request.content)
+
+
+def start(ws):
+    send(ws, {"type": "start", "question_id": "sd-url-shortener"})
+    return until(ws, "interviewer.done")
+
+
+def test_tokens_stream_through_as_separate_deltas_before_the_stream_ends(make_client):
+    first_seen = threading.Event()
+
+    async def gated_stream():
+        yield chunk("Good")
+        # Hold the rest of the stream until the client has seen the first token.
+        for _ in range(500):
+            if first_seen.is_set():
+                break
+            await asyncio.sleep(0.01)
+        for piece in (" question", ". What", " about", " storage?"):
+            yield chunk(piece)
+        yield b"data: [DONE]\n\n"
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        if is_structured(request):
+            return sse(json.dumps({"items": [{"category": "nudge", "title": "Storage", "detail": "Where do the mappings live?"}]}))
+        return httpx.Response(200, content=gated_stream(), headers={"content-type": "text/event-stream"})
+
+    with respx.mock() as router, make_client() as client:
+        router.post(f"{BASE}/chat/completions").mock(side_effect=reply)
+        with client.websocket_connect("/ws/interview") as ws:
+            session = start(ws)[0]
+            assert session["provider"] == "openai/fake"
+            send(ws, {"type": "say", "text": "I'd encode a counter in base62."})
+            frames = []
+            while True:
+                frame = ws.receive_json()
+                frames.append(frame)
+                if frame["type"] == "interviewer.delta" and not first_seen.is_set():
+                    assert frame["text"] == "Good"
+                    first_seen.set()
+                if frame["type"] == "suggestions":
+                    break
+        deltas = of(frames, "interviewer.delta")
+        assert [d["text"] for d in deltas] == ["Good", " question", ". What", " about", " storage?"]
+        assert of(frames, "interviewer.done")[0]["text"] == "Good question. What about storage?"
+        assert of(frames, "suggestions")[0]["items"] == [{"category": "nudge", "title": "Storage", "detail": "Where do the mappings live?"}]
+        interviewer_call = json.loads(router.calls[0].request.content)
+        system = interviewer_call["messages"][0]["content"]
+        assert "100M new short links per month" in system, "the brief grounds the model"
+        assert "Not yet covered" in system and interviewer_call["messages"][-1] == {"role": "user", "content": "I'd encode a counter in base62."}
+
+
+def test_provider_error_mid_turn_notices_and_the_offline_coach_answers(make_client):
+    async def broken_stream():
+        yield chunk("Let me")
+        raise httpx.ReadError("connection reset")
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        if is_structured(request):
+            return httpx.Response(500, json={"error": {"message": "down"}})
+        return httpx.Response(200, content=broken_stream(), headers={"content-type": "text/event-stream"})
+
+    with respx.mock() as router, make_client() as client:
+        router.post(f"{BASE}/chat/completions").mock(side_effect=reply)
+        with client.websocket_connect("/ws/interview") as ws:
+            start(ws)
+            send(ws, {"type": "say", "text": "What's the read to write ratio?"})
+            frames = until(ws, "suggestions")
+            notice = of(frames, "notice")[0]
+            assert notice["code"] == "provider_failed"
+            done = of(frames, "interviewer.done")[0]
+            assert "reads outnumber writes 100 to 1" in done["text"], "the offline coach answered from the brief"
+            assert of(frames, "suggestions")[0]["items"], "offline suggestions replace the failed LLM ones"
+            # The session goes on.
+            send(ws, {"type": "ping"})
+            assert ws.receive_json()["type"] == "pong"
+
+
+def test_llm_grading_failure_falls_back_and_says_so(make_client):
+    def reply(request: httpx.Request) -> httpx.Response:
+        if is_structured(request):
+            return sse("not json at all")
+        return sse("Tell me more.")
+
+    with respx.mock() as router, make_client() as client:
+        router.post(f"{BASE}/chat/completions").mock(side_effect=reply)
+        with client.websocket_connect("/ws/interview") as ws:
+            start(ws)
+            send(ws, {"type": "say", "text": "Each app server reserves a range of ids from a counter and base62-encodes them, so two servers never collide."})
+            until(ws, "suggestions")
+            send(ws, {"type": "end"})
+            report = until(ws, "report")[-1]["report"]
+        assert report["grader"]["kind"] == "offline" and "not valid JSON" in report["grader"]["fallback_reason"]
+        assert report["notices"] and {k["id"]: k["covered"] for k in report["key_points"]}["key-generation"]
+
+
+def test_token_budget_hands_over_to_the_offline_coach(make_client):
+    with respx.mock() as router, make_client(session_token_budget=50) as client:
+        route = router.post(f"{BASE}/chat/completions").mock(return_value=sse("What else?"))
+        with client.websocket_connect("/ws/interview") as ws:
+            start(ws)
+            send(ws, {"type": "say", "text": "Let me start with the requirements."})
+            until(ws, "suggestions")
+            calls = route.call_count
+            send(ws, {"type": "say", "text": "How many links per month?"})
+            frames = until(ws, "suggestions")
+        assert of(frames, "notice")[0]["code"] == "token_budget"
+        assert "100M new short links per month" in of(frames, "interviewer.done")[0]["text"]
+        assert route.call_count == calls, "no model call once the budget is spent"
