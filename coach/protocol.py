@@ -194,13 +194,35 @@ ServerFrame = Annotated[
 ]
 
 
+CLIENT_FRAMES: tuple[type[BaseModel], ...] = (Start, Resume, Say, Hint, End, Ping)
+SERVER_FRAMES: tuple[type[BaseModel], ...] = (
+    SessionFrame,
+    InterviewerDelta,
+    InterviewerDone,
+    Suggestions,
+    Coverage,
+    Phase,
+    Report,
+    Notice,
+    Error,
+    Pong,
+)
+
+
 def json_schema() -> dict[str, Any]:
-    """JSON Schema of both directions, generated from the models above."""
+    """JSON Schema of every frame in both directions, generated from the models above."""
+    from pydantic.json_schema import models_json_schema
+
+    _, top = models_json_schema(
+        [(m, "validation") for m in CLIENT_FRAMES + SERVER_FRAMES], ref_template="#/$defs/{model}"
+    )
+    defs = top["$defs"]
+    defs["ClientFrame"] = {"oneOf": [{"$ref": f"#/$defs/{m.__name__}"} for m in CLIENT_FRAMES]}
+    defs["ServerFrame"] = {"oneOf": [{"$ref": f"#/$defs/{m.__name__}"} for m in SERVER_FRAMES]}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"Coach interview protocol v{PROTOCOL_VERSION}",
-        "$defs": {
-            "ClientFrame": TypeAdapter(ClientFrame).json_schema(ref_template="#/$defs/{model}"),
-            "ServerFrame": TypeAdapter(ServerFrame).json_schema(ref_template="#/$defs/{model}"),
-        },
+        "description": "One frame: a client frame (ClientFrame) or a server frame (ServerFrame).",
+        "oneOf": [{"$ref": "#/$defs/ClientFrame"}, {"$ref": "#/$defs/ServerFrame"}],
+        "$defs": defs,
     }

@@ -19,6 +19,7 @@ from coach.interview.manager import Interviews
 from coach.interview.session import Services
 from coach.llm import provider_from_settings
 from coach.storage import Store
+from coach.tasks import drain
 
 log = logging.getLogger("coach")
 
@@ -53,12 +54,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if applied:
             log.info("database %s: applied %s", services.store.safe_url, ", ".join(applied))
         await asyncio.to_thread(_warm, services)
+        interviews = Interviews(services)
+        handlers: set[asyncio.Task[None]] = set()
         app.state.services = services
-        app.state.interviews = Interviews(services)
+        app.state.interviews = interviews
+        app.state.handlers = handlers
         log.info("coach %s ready; provider: %s; database: %s", __version__, settings.describe_provider(), services.store.safe_url)
         try:
             yield
         finally:
+            # Everything that may still write finishes before the store closes. Drain first and
+            # cancel only what is left: an aiosqlite query cancelled mid-flight can leave the
+            # driver waiting forever for its stopped thread.
+            await drain(handlers, timeout=10)
+            await interviews.close()
             await services.store.close()
 
     app = FastAPI(

@@ -35,6 +35,11 @@ class AlreadyInSession(CoachError):
 async def interview(ws: WebSocket) -> None:
     interviews: Interviews = ws.app.state.interviews
     limit: int = ws.app.state.services.settings.max_frame_bytes
+    # Registered so that shutdown can stop this handler before the store closes under it.
+    handlers: set[asyncio.Task[None]] = ws.app.state.handlers
+    me = asyncio.current_task()
+    assert me is not None
+    handlers.add(me)  # type: ignore[arg-type]
     await ws.accept()
     send_lock = asyncio.Lock()
 
@@ -87,5 +92,6 @@ async def interview(ws: WebSocket) -> None:
         log.exception("websocket handler failed")
         await ws.close(code=1011)
     finally:
+        handlers.discard(me)  # type: ignore[arg-type]
         if session is not None:
             interviews.release(session, send)

@@ -15,6 +15,7 @@ from coach.bank.models import Question
 from coach.errors import CoachError, UnknownQuestion
 from coach.interview.session import InterviewSession, Send, Services
 from coach.protocol import Resume, Start
+from coach.tasks import drain
 
 
 class Unauthorized(CoachError):
@@ -86,6 +87,12 @@ class Interviews:
             self.live[session_id] = session
         self._loading.pop(session_id, None)
         return session
+
+    async def close(self, timeout: float = 30) -> None:
+        """Let every live session's running work finish (cancelling it after `timeout`), so
+        that storage can close under nothing."""
+        await drain({t for s in self.live.values() for t in s.tasks()}, timeout)
+        self.live.clear()
 
     def release(self, session: InterviewSession, send: Send) -> None:
         """The connection is gone; forget the session once nothing is running for it."""

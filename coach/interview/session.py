@@ -223,6 +223,10 @@ class InterviewSession:
         self.state = State.replying
         self._reply = asyncio.create_task(self._respond())
 
+    def tasks(self) -> set[asyncio.Task[None]]:
+        """Work still running for this session."""
+        return {t for t in (self._reply, *self._background) if t is not None and not t.done()}
+
     @property
     def reply_pending(self) -> bool:
         """The last turn is the candidate's and nothing is answering it (after a crash)."""

@@ -7,12 +7,15 @@ crash of the process.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -64,8 +67,32 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+R = TypeVar("R")
+
+
+def uncancellable(method: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R]]:
+    """Run a database call to completion even if its caller is cancelled.
+
+    Cancelling a query mid-flight makes SQLAlchemy invalidate the connection, and with the
+    aiosqlite driver that can leave a close waiting forever on a thread that has already
+    stopped. The call runs in its own task, which the store holds until it ends; the caller
+    may still be cancelled while it waits.
+    """
+
+    @functools.wraps(method)
+    async def wrapper(self: Store, *args: Any, **kwargs: Any) -> R:
+        task = asyncio.ensure_future(method(self, *args, **kwargs))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())  # retrieved: no warning
+        return await asyncio.shield(task)
+
+    return wrapper
+
+
 class Store:
     def __init__(self, url: str) -> None:
+        self._in_flight: set[asyncio.Future[Any]] = set()
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
@@ -94,10 +121,13 @@ class Store:
         return make_url(self.url).render_as_string(hide_password=True)
 
     async def close(self) -> None:
+        if self._in_flight:
+            await asyncio.wait(list(self._in_flight), timeout=30)
         await self.engine.dispose()
 
     # -- sessions ---------------------------------------------------------------------------
 
+    @uncancellable
     async def create_session(self, session_id: str, token: str, question_id: str, provider: str) -> SessionRow:
         now = datetime.now(UTC)
         values: dict[str, Any] = {
@@ -115,6 +145,7 @@ class Store:
             await conn.execute(tables.sessions.insert().values(**values))
         return SessionRow(ended_at=None, score=None, **values)
 
+    @uncancellable
     async def get_session(self, session_id: str) -> SessionRow | None:
         async with self.engine.connect() as conn:
             row = (await conn.execute(select(tables.sessions).where(tables.sessions.c.id == session_id))).mappings().first()
@@ -129,6 +160,7 @@ class Store:
         out = [await self.get_session(i) for i in ids]
         return [s for s in out if s is not None]
 
+    @uncancellable
     async def add_usage(self, session_id: str, prompt_tokens: int, completion_tokens: int, cost_usd: float) -> None:
         s = tables.sessions.c
         async with self.engine.begin() as conn:
@@ -144,12 +176,14 @@ class Store:
 
     # -- turns ------------------------------------------------------------------------------
 
+    @uncancellable
     async def add_turn(self, session_id: str, turn: int, role: str, text: str) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(
                 tables.turns.insert().values(session_id=session_id, turn=turn, role=role, text=text, created_at=datetime.now(UTC))
             )
 
+    @uncancellable
     async def turns(self, session_id: str) -> list[Turn]:
         t = tables.turns.c
         async with self.engine.connect() as conn:
@@ -158,16 +192,19 @@ class Store:
 
     # -- frames -----------------------------------------------------------------------------
 
+    @uncancellable
     async def add_frame(self, session_id: str, seq: int, body: str) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(tables.frames.insert().values(session_id=session_id, seq=seq, body=body))
 
+    @uncancellable
     async def frames_after(self, session_id: str, last_seq: int) -> list[str]:
         f = tables.frames.c
         async with self.engine.connect() as conn:
             rows = await conn.execute(select(f.body).where(f.session_id == session_id, f.seq > last_seq).order_by(f.seq))
             return list(rows.scalars())
 
+    @uncancellable
     async def last_seq(self, session_id: str) -> int:
         f = tables.frames.c
         async with self.engine.connect() as conn:
@@ -175,6 +212,7 @@ class Store:
 
     # -- reports ----------------------------------------------------------------------------
 
+    @uncancellable
     async def save_report(self, session_id: str, report: dict[str, Any], score: int) -> None:
         now = datetime.now(UTC)
         async with self.engine.begin() as conn:
@@ -183,6 +221,7 @@ class Store:
                 update(tables.sessions).where(tables.sessions.c.id == session_id).values(state="ended", ended_at=now, score=score)
             )
 
+    @uncancellable
     async def get_report(self, session_id: str) -> dict[str, Any] | None:
         r = tables.reports.c
         async with self.engine.connect() as conn:
