@@ -17,8 +17,7 @@ $(STAMP): pyproject.toml
 	touch $@
 
 run: install
-	$(BIN)/coach questions
-	$(BIN)/coach grade --question sd-rate-limiter --answer examples/rate-limiter-answer.txt
+	$(BIN)/coach serve
 
 test: install
 	$(BIN)/pytest
@@ -26,6 +25,7 @@ test: install
 bench: install
 	$(BIN)/python bench/grader_devset.py
 	$(BIN)/python bench/grader_speed.py
+	$(BIN)/python bench/serve_latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -8,23 +8,9 @@ from coach.config import Settings
 from coach.errors import ProviderError
 from coach.llm import provider_from_settings
 from coach.llm.litellm_provider import LiteLLMProvider
+from llmfake import answer, completion, sse
 
 BASE = "http://llm.test/v1"
-
-
-def sse(*pieces: str) -> bytes:
-    lines = []
-    for i, piece in enumerate(pieces):
-        chunk = {
-            "id": "c1",
-            "object": "chat.completion.chunk",
-            "created": 1,
-            "model": "fake",
-            "choices": [{"index": 0, "delta": {"content": piece} if i else {"role": "assistant", "content": piece}, "finish_reason": None}],
-        }
-        lines.append(f"data: {json.dumps(chunk)}\n\n")
-    lines.append("data: [DONE]\n\n")
-    return "".join(lines).encode()
 
 
 def settings(**kw) -> Settings:
@@ -38,7 +24,7 @@ def test_offline_when_no_model():
 async def test_streams_chunks_in_order():
     with respx.mock(assert_all_called=True) as router:
         router.post(f"{BASE}/chat/completions").mock(
-            return_value=httpx.Response(200, content=sse("Hel", "lo, ", "candidate"), headers={"content-type": "text/event-stream"})
+            return_value=sse("Hel", "lo, ", "candidate")
         )
         provider = LiteLLMProvider(settings())
         pieces = [p async for p in provider.stream([{"role": "user", "content": "hi"}])]
@@ -49,12 +35,11 @@ async def test_streams_chunks_in_order():
 
 async def test_response_format_reaches_the_server():
     with respx.mock() as router:
-        router.post(f"{BASE}/chat/completions").mock(
-            return_value=httpx.Response(200, content=sse("{}"), headers={"content-type": "text/event-stream"})
-        )
+        router.post(f"{BASE}/chat/completions").mock(return_value=completion("{}"))
         fmt = {"type": "json_schema", "json_schema": {"name": "grade", "schema": {"type": "object"}}}
         assert await LiteLLMProvider(settings()).complete([{"role": "user", "content": "x"}], response_format=fmt) == "{}"
-        assert json.loads(router.calls.last.request.content)["response_format"] == fmt
+        sent = json.loads(router.calls.last.request.content)
+        assert sent["response_format"] == fmt and not sent.get("stream"), "structured output is one plain call"
 
 
 async def test_server_error_is_a_provider_error_without_secrets():
@@ -71,7 +56,7 @@ async def test_falls_back_to_the_next_model():
         router.post(f"{BASE}/chat/completions").mock(
             side_effect=lambda request: httpx.Response(500, json={"error": {"message": "down"}})
             if json.loads(request.content)["model"] == "fake"
-            else httpx.Response(200, content=sse("from ", "backup"), headers={"content-type": "text/event-stream"})
+            else answer(request, ["from ", "backup"])
         )
         provider = LiteLLMProvider(settings(fallback_models=["openai/backup"]))
         assert await provider.complete([{"role": "user", "content": "x"}]) == "from backup"

@@ -11,18 +11,10 @@ from fastapi.testclient import TestClient
 
 from coach.api.app import create_app
 from coach.config import Settings
+from llmfake import answer, chunk, sse
 from wsclient import of, send, until
 
 BASE = "http://llm.test/v1"
-
-
-def chunk(text: str) -> bytes:
-    body = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "fake", "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]}
-    return f"data: {json.dumps(body)}\n\n".encode()
-
-
-def sse(*pieces: str) -> httpx.Response:
-    return httpx.Response(200, content=b"".join(chunk(p) for p in pieces) + b"data: [DONE]\n\n", headers={"content-type": "text/event-stream"})
 
 
 @pytest.fixture
@@ -59,7 +51,7 @@ def test_tokens_stream_through_as_separate_deltas_before_the_stream_ends(make_cl
 
     def reply(request: httpx.Request) -> httpx.Response:
         if is_structured(request):
-            return sse(json.dumps({"items": [{"category": "nudge", "title": "Storage", "detail": "Where do the mappings live?"}]}))
+            return answer(request, [json.dumps({"items": [{"category": "nudge", "title": "Storage", "detail": "Where do the mappings live?"}]})])
         return httpx.Response(200, content=gated_stream(), headers={"content-type": "text/event-stream"})
 
     with respx.mock() as router, make_client() as client:
@@ -115,9 +107,7 @@ def test_provider_error_mid_turn_notices_and_the_offline_coach_answers(make_clie
 
 def test_llm_grading_failure_falls_back_and_says_so(make_client):
     def reply(request: httpx.Request) -> httpx.Response:
-        if is_structured(request):
-            return sse("not json at all")
-        return sse("Tell me more.")
+        return answer(request, ["not json at all"] if is_structured(request) else ["Tell me more."])
 
     with respx.mock() as router, make_client() as client:
         router.post(f"{BASE}/chat/completions").mock(side_effect=reply)
@@ -133,7 +123,7 @@ def test_llm_grading_failure_falls_back_and_says_so(make_client):
 
 def test_token_budget_hands_over_to_the_offline_coach(make_client):
     with respx.mock() as router, make_client(session_token_budget=50) as client:
-        route = router.post(f"{BASE}/chat/completions").mock(return_value=sse("What else?"))
+        route = router.post(f"{BASE}/chat/completions").mock(side_effect=lambda request: answer(request, ["What else?"]))
         with client.websocket_connect("/ws/interview") as ws:
             start(ws)
             send(ws, {"type": "say", "text": "Let me start with the requirements."})

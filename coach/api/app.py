@@ -13,10 +13,12 @@ from coach import __version__
 from coach.api import errors, rest, ws
 from coach.bank import load_bank
 from coach.config import Settings, get_settings
+from coach.grading.embedder import get_embedder
 from coach.grading.offline import OfflineGrader, bank_texts
 from coach.grading.service import GradingService
 from coach.interview.manager import Interviews
 from coach.interview.session import Services
+from coach.interview.suggestions import pattern_text
 from coach.llm import provider_from_settings
 from coach.storage import Store
 from coach.tasks import drain
@@ -27,7 +29,8 @@ log = logging.getLogger("coach")
 def build_services(settings: Settings) -> Services:
     bank = load_bank(settings.seeds_dir)
     provider = provider_from_settings(settings)
-    grader = OfflineGrader(bank=bank, cache_dir=settings.cache_dir)
+    # One ONNX thread: grading shares the machine with the event loop that streams replies.
+    grader = OfflineGrader(get_embedder(threads=1), bank=bank, cache_dir=settings.cache_dir)
     return Services(
         settings=settings,
         bank=bank,
@@ -41,7 +44,7 @@ def build_services(settings: Settings) -> Services:
 def _warm(services: Services) -> None:
     """Load the embedding model and the bank's vectors now, not in the first interview."""
     services.grader.embedder.warm(bank_texts(services.bank), services.settings.cache_dir)
-    services.grader.embedder.encode([p.summary for p in services.bank.patterns.values()])
+    services.grader.embedder.encode([pattern_text(p) for p in services.bank.patterns.values()])
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -53,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         applied = await services.store.start()
         if applied:
             log.info("database %s: applied %s", services.store.safe_url, ", ".join(applied))
-        await asyncio.to_thread(_warm, services)
+        await services.run_cpu(_warm, services)
         interviews = Interviews(services)
         handlers: set[asyncio.Task[None]] = set()
         app.state.services = services
@@ -69,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await drain(handlers, timeout=10)
             await interviews.close()
             await services.store.close()
+            services.cpu.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(
         title="Coach",

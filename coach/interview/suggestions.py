@@ -28,7 +28,7 @@ def _mentioned(name: str, text: str) -> bool:
     return any(re.search(rf"\b{re.escape(w)}", lowered) for w in words)
 
 
-def _pattern_text(p: Pattern) -> str:
+def pattern_text(p: Pattern) -> str:
     return f"{p.name}: {p.summary} Use when {'; '.join(p.use_when)}."
 
 
@@ -47,7 +47,7 @@ def suggest(
     uncovered = [kp for kp in question.key_points if kp.id not in covered]
     patterns = [p for p in bank.patterns.values() if not any(re.search(rf"\b{re.escape(k.lower())}\b", candidate_text.lower()) for k in (p.name, *p.keywords))]
     if uncovered and patterns:
-        vectors = embedder.encode([kp.text for kp in uncovered] + [_pattern_text(p) for p in patterns])
+        vectors = embedder.encode([kp.text for kp in uncovered] + [pattern_text(p) for p in patterns])
         need, offer = vectors[: len(uncovered)], vectors[len(uncovered) :]
         weights = np.array([kp.weight for kp in uncovered])
         fit = ((offer @ need.T) * weights).max(axis=1)

@@ -19,6 +19,7 @@ def _encoding():  # type: ignore[no-untyped-def]
     return tiktoken.get_encoding("cl100k_base")
 
 
+@lru_cache(maxsize=8192)
 def count_text(text: str) -> int:
     return len(_encoding().encode(text, disallowed_special=()))
 

@@ -15,10 +15,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, AsyncContextManager, TypeVar
 
 from sqlalchemy import event, func, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from coach.errors import CoachError
 from coach.storage import tables
@@ -101,6 +101,10 @@ class Store:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         else:
             self.engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        # A single INSERT or UPDATE is atomic by itself. On PostgreSQL autocommit makes it one
+        # round trip instead of three (BEGIN, statement, COMMIT); on SQLite the per-checkout
+        # isolation switch costs more than it saves (measured), so it keeps a transaction.
+        self._autocommit = None if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     async def start(self) -> list[str]:
         """Create or migrate the schema; return the migrations applied."""
@@ -112,6 +116,10 @@ class Store:
                 return await conn.run_sync(migrate)
         except OSError as exc:
             raise StorageError(f"cannot reach the database at {self.safe_url}: {exc}") from exc
+
+    def _single_write(self) -> AsyncContextManager[AsyncConnection]:
+        """A connection for one statement that commits when the block ends."""
+        return self._autocommit.connect() if self._autocommit is not None else self.engine.begin()
 
     @property
     def safe_url(self) -> str:
@@ -141,7 +149,7 @@ class Store:
             "completion_tokens": 0,
             "cost_usd": 0.0,
         }
-        async with self.engine.begin() as conn:
+        async with self._single_write() as conn:
             await conn.execute(tables.sessions.insert().values(**values))
         return SessionRow(ended_at=None, score=None, **values)
 
@@ -163,7 +171,7 @@ class Store:
     @uncancellable
     async def add_usage(self, session_id: str, prompt_tokens: int, completion_tokens: int, cost_usd: float) -> None:
         s = tables.sessions.c
-        async with self.engine.begin() as conn:
+        async with self._single_write() as conn:
             await conn.execute(
                 update(tables.sessions)
                 .where(s.id == session_id)
@@ -178,7 +186,7 @@ class Store:
 
     @uncancellable
     async def add_turn(self, session_id: str, turn: int, role: str, text: str) -> None:
-        async with self.engine.begin() as conn:
+        async with self._single_write() as conn:
             await conn.execute(
                 tables.turns.insert().values(session_id=session_id, turn=turn, role=role, text=text, created_at=datetime.now(UTC))
             )
@@ -194,7 +202,7 @@ class Store:
 
     @uncancellable
     async def add_frame(self, session_id: str, seq: int, body: str) -> None:
-        async with self.engine.begin() as conn:
+        async with self._single_write() as conn:
             await conn.execute(tables.frames.insert().values(session_id=session_id, seq=seq, body=body))
 
     @uncancellable

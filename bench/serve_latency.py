@@ -1,0 +1,197 @@
+"""What the interview service adds on top of the LLM, and how many sessions one process holds.
+
+    python bench/serve_latency.py [--sessions 50] [--turns 3] [--held 1000] [--ttft-ms 50]
+
+Starts a local OpenAI-compatible fake (fixed time to first token) and `coach serve` pointed at
+it, then:
+1. runs N concurrent simulated candidates over websockets and measures, per turn, the time
+   from sending `say` to the first `interviewer.delta`, minus the fake's time to first token.
+   Like people, candidates start within the first five seconds and think 3 to 8 s before
+   each turn (seeded; brisk for a person, who takes far longer to type an answer); --burst makes every candidate send at the same instant instead;
+2. in the same run, N concurrent callers make streamed litellm calls straight to the fake with
+   the same arrival pattern, and the time to first chunk minus the same TTFT is measured;
+3. opens --held sessions and keeps them open, and reads the server's memory before and after.
+Only loopback addresses are used; every loop is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import websockets
+
+from coach.testing.procs import free_port, wait_ready
+
+SAYS = [
+    "I'd keep a websocket per device, and a registry in Redis maps each user to the gateway server holding it.",
+    "Messages get a per-conversation sequence number and are resent until the device acknowledges them.",
+    "History goes into a wide-column store partitioned by conversation id, so loading a chat is one range scan.",
+    "Offline devices get a push notification and sync everything after their last acknowledged sequence number.",
+]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def schedule(index: int, turns: int, burst: bool) -> list[float]:
+    """Seconds to wait before each turn of candidate `index`: a stagger, then think times."""
+    if burst:
+        return [0.0] * turns
+    rng = random.Random(index)
+    return [rng.uniform(0, 5) + rng.uniform(3, 8)] + [rng.uniform(3, 8) for _ in range(turns - 1)]
+
+
+async def candidate(url: str, waits: list[float], ttft_s: float, out: list[float]) -> None:
+    async with websockets.connect(url, max_size=None) as ws:
+        await ws.send(json.dumps({"type": "start", "question_id": "sd-chat-service"}))
+        while json.loads(await ws.recv())["type"] != "interviewer.done":
+            pass
+        for i, wait in enumerate(waits):
+            await asyncio.sleep(wait)
+            sent = time.perf_counter()
+            await ws.send(json.dumps({"type": "say", "text": SAYS[i % len(SAYS)]}))
+            first = None
+            while True:
+                frame = json.loads(await asyncio.wait_for(ws.recv(), 60))
+                if frame["type"] == "interviewer.delta" and first is None:
+                    first = time.perf_counter()
+                if frame["type"] == "suggestions":
+                    break
+            assert first is not None
+            out.append((first - sent - ttft_s) * 1000)
+
+
+async def direct_litellm(api_base: str, plans: list[list[float]], ttft_s: float, out: list[float]) -> None:
+    from coach.llm.litellm_provider import _litellm
+
+    litellm = _litellm()
+
+    async def caller(waits: list[float]) -> None:
+        for wait in waits:
+            await asyncio.sleep(wait)
+            await one()
+
+    async def one() -> None:
+        start = time.perf_counter()
+        response = await litellm.acompletion(
+            model="openai/fake-model", api_base=api_base, api_key="sk-fake", max_retries=0, stream=True,
+            messages=[{"role": "user", "content": SAYS[0]}],
+        )
+        first = None
+        async for chunk in response:
+            if first is None and chunk.choices and chunk.choices[0].delta.content:
+                first = time.perf_counter()
+        assert first is not None
+        out.append((first - start - ttft_s) * 1000)
+
+    await one()  # warm-up: litellm's lazy imports and client creation
+    out.clear()
+    await asyncio.gather(*(caller(waits) for waits in plans))
+
+
+async def hold(url: str, count: int) -> list[websockets.ClientConnection]:
+    held: list[websockets.ClientConnection] = []
+    for start in range(0, count, 50):
+        async def open_one() -> websockets.ClientConnection:
+            ws = await websockets.connect(url, max_size=None, ping_interval=None)
+            await ws.send(json.dumps({"type": "start", "question_id": "sd-url-shortener"}))
+            while json.loads(await ws.recv())["type"] != "interviewer.done":
+                pass
+            return ws
+
+        held += await asyncio.gather(*(open_one() for _ in range(min(50, count - start))))
+    return held
+
+
+async def run(args: argparse.Namespace) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * args.held + 256)), hard))
+    tmp = Path(tempfile.mkdtemp(prefix="coach-bench-"))
+    fake_port, port = free_port(), free_port()
+    api_base = f"http://127.0.0.1:{fake_port}/v1"
+    logs = (tmp / "fake.log").open("w"), (tmp / "serve.log").open("w")
+    fake = subprocess.Popen(
+        [sys.executable, "-m", "coach.testing.fake_openai", "--port", str(fake_port), "--ttft-ms", str(args.ttft_ms), "--chunks", "20"],
+        stdout=logs[0], stderr=subprocess.STDOUT,
+    )
+    env = {**os.environ, "COACH_DATA_DIR": str(tmp / "data"), "COACH_MODEL": "openai/fake-model", "COACH_API_BASE": api_base, "COACH_API_KEY": "sk-fake"}
+    serve = subprocess.Popen([sys.executable, "-m", "coach", "serve", "--port", str(port)], env=env, stdout=logs[1], stderr=subprocess.STDOUT)
+    try:
+        wait_ready(f"{api_base}/models", fake)
+        wait_ready(f"http://127.0.0.1:{port}/healthz", serve)
+        url = f"ws://127.0.0.1:{port}/ws/interview"
+        ttft = args.ttft_ms / 1000
+
+        warm: list[float] = []
+        await candidate(url, [0.0], ttft, warm)  # the server's first completion pays lazy imports
+        plans = [schedule(i, args.turns, args.burst) for i in range(args.sessions)]
+        served: list[float] = []
+        await asyncio.gather(*(candidate(url, waits, ttft, served) for waits in plans))
+        direct: list[float] = []
+        await direct_litellm(api_base, plans, ttft, direct)
+
+        before = rss_mb(serve.pid)
+        started = time.perf_counter()
+        held = await hold(url, args.held)
+        opened_s = time.perf_counter() - started
+        await asyncio.sleep(1)
+        after = rss_mb(serve.pid)
+        healthy = httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
+        for ws in held:
+            await ws.close()
+
+        p50s, p99s = statistics.median(served), pct(served, 99)
+        p50d, p99d = statistics.median(direct), pct(direct, 99)
+        pattern = "all sending at the same instant" if args.burst else "staggered, 3-8 s of thinking before each turn"
+        print(f"fake LLM: time to first token {args.ttft_ms:.0f} ms, 20 chunks; {args.sessions} concurrent candidates x {args.turns} turns, {pattern}\n")
+        print(f"say -> first interviewer.delta, minus TTFT:  p50 {p50s:6.1f} ms   p99 {p99s:6.1f} ms   ({len(served)} turns)")
+        print(f"direct litellm call, first chunk minus TTFT: p50 {p50d:6.1f} ms   p99 {p99d:6.1f} ms   ({len(direct)} calls)")
+        print(f"added by the server:                          p50 {p50s - p50d:6.1f} ms   p99 {p99s - p99d:6.1f} ms   target p99 <= 5 ms")
+        print(
+            f"\nsessions held open at once: {len(held)} (opened in {opened_s:.1f} s, server healthy: {healthy})   target >= 1000"
+            f"\nserver memory: {before:.0f} MB before, {after:.0f} MB with them: {(after - before) * 1024 / max(1, len(held)):.0f} KB per session"
+        )
+    finally:
+        for proc in (serve, fake):
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for log in logs:
+            log.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=50)
+    parser.add_argument("--turns", type=int, default=3)
+    parser.add_argument("--held", type=int, default=1000)
+    parser.add_argument("--ttft-ms", type=float, default=50.0)
+    parser.add_argument("--burst", action="store_true", help="every candidate sends each turn at the same instant")
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
