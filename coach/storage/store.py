@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, AsyncContextManager, TypeVar
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import Table, event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from coach.errors import CoachError
@@ -90,6 +90,67 @@ def uncancellable(method: Callable[..., Awaitable[R]]) -> Callable[..., Awaitabl
     return wrapper
 
 
+class GroupCommit:
+    """Inserts from many sessions share one transaction: while one batch commits, the next
+    gathers. Each caller returns once its own row is committed, so "stored before sent" holds,
+    but a burst of one session's frames no longer queues every other session behind it.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._pending: list[tuple[Table, dict[str, Any], asyncio.Future[None]]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def insert(self, table: Table, row: dict[str, Any]) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((table, row, done))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run())
+        # A cancelled caller leaves its row to be written: cancelling a query mid-flight can
+        # leave the aiosqlite driver stuck (see `uncancellable`).
+        await asyncio.shield(done)
+
+    async def _run(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                async with self.engine.begin() as conn:
+                    for table, rows in _by_table(batch).items():
+                        await conn.execute(table.insert(), rows)
+            except Exception:
+                # One bad row must not fail the others: retry each on its own.
+                for table, row, done in batch:
+                    try:
+                        async with self.engine.begin() as conn:
+                            await conn.execute(table.insert(), [row])
+                        _settle(done, None)
+                    except Exception as exc:
+                        _settle(done, exc)
+            else:
+                for *_, done in batch:
+                    _settle(done, None)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            await asyncio.wait([self._task], timeout=30)
+
+
+def _by_table(batch: list[tuple[Table, dict[str, Any], asyncio.Future[None]]]) -> dict[Table, list[dict[str, Any]]]:
+    out: dict[Table, list[dict[str, Any]]] = {}
+    for table, row, _ in batch:
+        out.setdefault(table, []).append(row)
+    return out
+
+
+def _settle(done: asyncio.Future[None], error: Exception | None) -> None:
+    if done.done():
+        return
+    if error is None:
+        done.set_result(None)
+    else:
+        done.set_exception(error)
+
+
 class Store:
     def __init__(self, url: str) -> None:
         self._in_flight: set[asyncio.Future[Any]] = set()
@@ -105,6 +166,7 @@ class Store:
         # round trip instead of three (BEGIN, statement, COMMIT); on SQLite the per-checkout
         # isolation switch costs more than it saves (measured), so it keeps a transaction.
         self._autocommit = None if self.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._inserts = GroupCommit(self.engine)
 
     async def start(self) -> list[str]:
         """Create or migrate the schema; return the migrations applied."""
@@ -129,6 +191,7 @@ class Store:
         return make_url(self.url).render_as_string(hide_password=True)
 
     async def close(self) -> None:
+        await self._inserts.close()
         if self._in_flight:
             await asyncio.wait(list(self._in_flight), timeout=30)
         await self.engine.dispose()
@@ -184,12 +247,9 @@ class Store:
 
     # -- turns ------------------------------------------------------------------------------
 
-    @uncancellable
     async def add_turn(self, session_id: str, turn: int, role: str, text: str) -> None:
-        async with self._single_write() as conn:
-            await conn.execute(
-                tables.turns.insert().values(session_id=session_id, turn=turn, role=role, text=text, created_at=datetime.now(UTC))
-            )
+        row = {"session_id": session_id, "turn": turn, "role": role, "text": text, "created_at": datetime.now(UTC)}
+        await self._inserts.insert(tables.turns, row)
 
     @uncancellable
     async def turns(self, session_id: str) -> list[Turn]:
@@ -200,10 +260,8 @@ class Store:
 
     # -- frames -----------------------------------------------------------------------------
 
-    @uncancellable
     async def add_frame(self, session_id: str, seq: int, body: str) -> None:
-        async with self._single_write() as conn:
-            await conn.execute(tables.frames.insert().values(session_id=session_id, seq=seq, body=body))
+        await self._inserts.insert(tables.frames, {"session_id": session_id, "seq": seq, "body": body})
 
     @uncancellable
     async def frames_after(self, session_id: str, last_seq: int) -> list[str]:
