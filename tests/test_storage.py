@@ -56,3 +56,19 @@ async def test_session_lifecycle(database_url):
 def test_password_is_hidden_in_logs():
     store = Store("postgresql+asyncpg://coach:hunter2@db.example:5432/coach")
     assert "hunter2" not in store.safe_url
+
+
+async def test_concurrent_inserts_share_commits_and_a_bad_row_fails_alone(database_url):
+    import asyncio
+
+    store = Store(database_url)
+    await store.start()
+    try:
+        sid = secrets.token_hex(16)
+        await store.create_session(sid, "t", "sd-url-shortener", "offline")
+        await store.add_frame(sid, 1, "{}")
+        results = await asyncio.gather(*(store.add_frame(sid, seq, f'{{"n": {seq}}}') for seq in (2, 3, 1, 4)), return_exceptions=True)
+        assert [isinstance(r, Exception) for r in results] == [False, False, True, False]
+        assert await store.frames_after(sid, 0) == ["{}", '{"n": 2}', '{"n": 3}', '{"n": 4}']
+    finally:
+        await store.close()

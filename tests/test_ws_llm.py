@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from coach.api.app import create_app
 from coach.config import Settings
-from llmfake import answer, chunk, sse
+from llmfake import answer, chunk
 from wsclient import of, send, until
 
 BASE = "http://llm.test/v1"

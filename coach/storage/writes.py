@@ -1,0 +1,95 @@
+"""How the store writes under concurrency: calls that survive their caller's cancellation,
+and group commit for the many small inserts of live interviews."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+R = TypeVar("R")
+
+
+def uncancellable(method: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R]]:
+    """Run a database call to completion even if its caller is cancelled.
+
+    Cancelling a query mid-flight makes SQLAlchemy invalidate the connection, and with the
+    aiosqlite driver that can leave a close waiting forever on a thread that has already
+    stopped. The call runs in its own task, which the store holds until it ends; the caller
+    may still be cancelled while it waits.
+    """
+
+    @functools.wraps(method)
+    async def wrapper(self: Any, *args: Any, **kwargs: Any) -> R:
+        task = asyncio.ensure_future(method(self, *args, **kwargs))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())  # retrieved: no warning
+        return await asyncio.shield(task)
+
+    return wrapper
+
+
+class GroupCommit:
+    """Inserts from many sessions share one transaction: while one batch commits, the next
+    gathers. Each caller returns once its own row is committed, so "stored before sent" holds,
+    but a burst of one session's frames no longer queues every other session behind it.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._pending: list[tuple[Table, dict[str, Any], asyncio.Future[None]]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def insert(self, table: Table, row: dict[str, Any]) -> None:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((table, row, done))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run())
+        # A cancelled caller leaves its row to be written: cancelling a query mid-flight can
+        # leave the aiosqlite driver stuck (see `uncancellable`).
+        await asyncio.shield(done)
+
+    async def _run(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                async with self.engine.begin() as conn:
+                    for table, rows in _by_table(batch).items():
+                        await conn.execute(table.insert(), rows)
+            except Exception:
+                # One bad row must not fail the others: retry each on its own.
+                for table, row, done in batch:
+                    try:
+                        async with self.engine.begin() as conn:
+                            await conn.execute(table.insert(), [row])
+                        _settle(done, None)
+                    except Exception as exc:
+                        _settle(done, exc)
+            else:
+                for *_, done in batch:
+                    _settle(done, None)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            await asyncio.wait([self._task], timeout=30)
+
+
+def _by_table(batch: list[tuple[Table, dict[str, Any], asyncio.Future[None]]]) -> dict[Table, list[dict[str, Any]]]:
+    out: dict[Table, list[dict[str, Any]]] = {}
+    for table, row, _ in batch:
+        out.setdefault(table, []).append(row)
+    return out
+
+
+def _settle(done: asyncio.Future[None], error: Exception | None) -> None:
+    if done.done():
+        return
+    if error is None:
+        done.set_result(None)
+    else:
+        done.set_exception(error)
