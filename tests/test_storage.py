@@ -6,6 +6,14 @@ from coach.storage import Store
 from coach.storage.migrations import MIGRATIONS, table_names
 
 
+@pytest.fixture
+async def store(database_url):
+    store = Store(database_url)
+    await store.start()
+    yield store
+    await store.close()
+
+
 async def test_migrations_from_a_blank_database(database_url):
     store = Store(database_url)
     try:
@@ -20,37 +28,32 @@ async def test_migrations_from_a_blank_database(database_url):
         await store.close()
 
 
-async def test_session_lifecycle(database_url):
-    store = Store(database_url)
-    await store.start()
-    try:
-        sid = secrets.token_hex(16)
-        await store.create_session(sid, "secret-token", "sd-url-shortener", "offline")
-        row = await store.get_session(sid)
-        assert row and row.state == "active" and row.created_at.tzinfo is not None
-        assert row.token_matches("secret-token") and not row.token_matches("other")
-        assert "secret-token" not in repr(row)
+async def test_session_lifecycle(store):
+    sid = secrets.token_hex(16)
+    await store.create_session(sid, "secret-token", "sd-url-shortener", "offline")
+    row = await store.get_session(sid)
+    assert row and row.state == "active" and row.created_at.tzinfo is not None
+    assert row.token_matches("secret-token") and not row.token_matches("other")
+    assert "secret-token" not in repr(row)
 
-        await store.add_turn(sid, 1, "interviewer", "Design a URL shortener.")
-        await store.add_turn(sid, 2, "candidate", "Base62 of a counter.")
-        assert [(t.turn, t.role) for t in await store.turns(sid)] == [(1, "interviewer"), (2, "candidate")]
+    await store.add_turn(sid, 1, "interviewer", "Design a URL shortener.")
+    await store.add_turn(sid, 2, "candidate", "Base62 of a counter.")
+    assert [(t.turn, t.role) for t in await store.turns(sid)] == [(1, "interviewer"), (2, "candidate")]
 
-        for seq in range(1, 6):
-            await store.add_frame(sid, seq, f'{{"seq": {seq}}}')
-        assert await store.last_seq(sid) == 5
-        assert await store.frames_after(sid, 3) == ['{"seq": 4}', '{"seq": 5}']
-        with pytest.raises(Exception):
-            await store.add_frame(sid, 5, "{}")  # a seq is never reused
+    for seq in range(1, 6):
+        await store.add_frame(sid, seq, f'{{"seq": {seq}}}')
+    assert await store.last_seq(sid) == 5
+    assert await store.frames_after(sid, 3) == ['{"seq": 4}', '{"seq": 5}']
+    with pytest.raises(Exception):
+        await store.add_frame(sid, 5, "{}")  # a seq is never reused
 
-        await store.add_usage(sid, 100, 20, 0.5)
-        await store.add_usage(sid, 10, 2, 0.25)
-        await store.save_report(sid, {"score": 40}, 40)
-        row = await store.get_session(sid)
-        assert (row.prompt_tokens, row.completion_tokens, row.cost_usd, row.state, row.score) == (110, 22, 0.75, "ended", 40)
-        assert await store.get_report(sid) == {"score": 40}
-        assert await store.get_session("nope") is None
-    finally:
-        await store.close()
+    await store.add_usage(sid, 100, 20, 0.5)
+    await store.add_usage(sid, 10, 2, 0.25)
+    await store.save_report(sid, {"score": 40}, 40)
+    row = await store.get_session(sid)
+    assert (row.prompt_tokens, row.completion_tokens, row.cost_usd, row.state, row.score) == (110, 22, 0.75, "ended", 40)
+    assert await store.get_report(sid) == {"score": 40}
+    assert await store.get_session("nope") is None
 
 
 def test_password_is_hidden_in_logs():
@@ -58,17 +61,12 @@ def test_password_is_hidden_in_logs():
     assert "hunter2" not in store.safe_url
 
 
-async def test_concurrent_inserts_share_commits_and_a_bad_row_fails_alone(database_url):
+async def test_concurrent_inserts_share_commits_and_a_bad_row_fails_alone(store):
     import asyncio
 
-    store = Store(database_url)
-    await store.start()
-    try:
-        sid = secrets.token_hex(16)
-        await store.create_session(sid, "t", "sd-url-shortener", "offline")
-        await store.add_frame(sid, 1, "{}")
-        results = await asyncio.gather(*(store.add_frame(sid, seq, f'{{"n": {seq}}}') for seq in (2, 3, 1, 4)), return_exceptions=True)
-        assert [isinstance(r, Exception) for r in results] == [False, False, True, False]
-        assert await store.frames_after(sid, 0) == ["{}", '{"n": 2}', '{"n": 3}', '{"n": 4}']
-    finally:
-        await store.close()
+    sid = secrets.token_hex(16)
+    await store.create_session(sid, "t", "sd-url-shortener", "offline")
+    await store.add_frame(sid, 1, "{}")
+    results = await asyncio.gather(*(store.add_frame(sid, seq, f'{{"n": {seq}}}') for seq in (2, 3, 1, 4)), return_exceptions=True)
+    assert [isinstance(r, Exception) for r in results] == [False, False, True, False]
+    assert await store.frames_after(sid, 0) == ["{}", '{"n": 2}', '{"n": 3}', '{"n": 4}']
