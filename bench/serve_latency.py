@@ -131,12 +131,19 @@ async def run(args: argparse.Namespace) -> None:
     fake_port, port = free_port(), free_port()
     api_base = f"http://127.0.0.1:{fake_port}/v1"
     logs = (tmp / "fake.log").open("w"), (tmp / "serve.log").open("w")
+    pinned = args.pin and (os.cpu_count() or 1) >= 2
+    if pinned:  # the load generator and the fake LLM on core 0, the server alone on core 1
+        os.sched_setaffinity(0, {0})
     fake = subprocess.Popen(
         [sys.executable, "-m", "coach.testing.fake_openai", "--port", str(fake_port), "--ttft-ms", str(args.ttft_ms), "--chunks", "20"],
         stdout=logs[0], stderr=subprocess.STDOUT,
     )
-    env = {**os.environ, "COACH_DATA_DIR": str(tmp / "data"), "COACH_MODEL": "openai/fake-model", "COACH_API_BASE": api_base, "COACH_API_KEY": "sk-fake"}
-    serve = subprocess.Popen([sys.executable, "-m", "coach", "serve", "--port", str(port)], env=env, stdout=logs[1], stderr=subprocess.STDOUT)
+    env = {**os.environ, "COACH_DATA_DIR": str(tmp / "data"), **({"COACH_DATABASE_URL": args.database_url} if args.database_url else {}), "COACH_MODEL": "openai/fake-model", "COACH_API_BASE": api_base, "COACH_API_KEY": "sk-fake"}
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "coach", "serve", "--port", str(port)],
+        env=env, stdout=logs[1], stderr=subprocess.STDOUT,
+        preexec_fn=(lambda: os.sched_setaffinity(0, {1})) if pinned else None,
+    )
     try:
         wait_ready(f"{api_base}/models", fake)
         wait_ready(f"http://127.0.0.1:{port}/healthz", serve)
@@ -164,7 +171,8 @@ async def run(args: argparse.Namespace) -> None:
         p50s, p99s = statistics.median(served), pct(served, 99)
         p50d, p99d = statistics.median(direct), pct(direct, 99)
         pattern = "all sending at the same instant" if args.burst else "staggered, 3-8 s of thinking before each turn"
-        print(f"fake LLM: time to first token {args.ttft_ms:.0f} ms, 20 chunks; {args.sessions} concurrent candidates x {args.turns} turns, {pattern}\n")
+        cores = "server pinned to core 1, fake LLM and clients to core 0" if pinned else "server, fake LLM and clients sharing all cores"
+        print(f"fake LLM: time to first token {args.ttft_ms:.0f} ms, 20 chunks; {args.sessions} concurrent candidates x {args.turns} turns, {pattern}; {cores}\n")
         print(f"say -> first interviewer.delta, minus TTFT:  p50 {p50s:6.1f} ms   p99 {p99s:6.1f} ms   ({len(served)} turns)")
         print(f"direct litellm call, first chunk minus TTFT: p50 {p50d:6.1f} ms   p99 {p99d:6.1f} ms   ({len(direct)} calls)")
         print(f"added by the server:                          p50 {p50s - p50d:6.1f} ms   p99 {p99s - p99d:6.1f} ms   target p99 <= 5 ms")
@@ -186,10 +194,12 @@ async def run(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=50)
-    parser.add_argument("--turns", type=int, default=3)
+    parser.add_argument("--turns", type=int, default=5)
     parser.add_argument("--held", type=int, default=1000)
     parser.add_argument("--ttft-ms", type=float, default=50.0)
     parser.add_argument("--burst", action="store_true", help="every candidate sends each turn at the same instant")
+    parser.add_argument("--pin", action=argparse.BooleanOptionalAction, default=True, help="keep the load generator off the server's core")
+    parser.add_argument("--database-url", help="run the server on this database instead of SQLite in a temporary folder")
     asyncio.run(run(parser.parse_args()))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 import logging.config
+import sys
 
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
@@ -18,7 +19,14 @@ def app_factory():  # type: ignore[no-untyped-def]
     return create_app()
 
 
+# The coach's CPU-bound work (embeddings, coverage) runs in a worker thread. A Python thread
+# keeps the GIL for up to the switch interval (5 ms by default) before the event loop that
+# streams replies gets it back; 1 ms bounds that wait on the path to every token.
+GIL_SWITCH_INTERVAL_S = 0.001
+
+
 def run(host: str | None = None, port: int | None = None) -> None:
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     settings = get_settings()
     host = host or settings.host
     port = settings.port if port is None else port

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -57,6 +58,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if applied:
             log.info("database %s: applied %s", services.store.safe_url, ", ".join(applied))
         await services.run_cpu(_warm, services)
+        if services.provider is not None:
+            await services.provider.warm()
+        # Everything loaded so far lives as long as the process; keeping it out of the
+        # collector's view avoids full collections that walk it all (pauses of 100+ ms).
+        gc.collect()
+        gc.freeze()
         interviews = Interviews(services)
         handlers: set[asyncio.Task[None]] = set()
         app.state.services = services

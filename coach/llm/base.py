@@ -22,6 +22,9 @@ class Provider(ABC):
     def stream(self, messages: list[Message], *, response_format: dict[str, Any] | None = None) -> AsyncIterator[str]:
         """Yield the reply's text as the model produces it. Raises ProviderError on failure."""
 
+    async def warm(self) -> None:
+        """Prepare for the first request (imports, clients); nothing by default."""
+
     def context_window(self) -> int:
         """Input tokens the model accepts; conservative when unknown."""
         return 8192

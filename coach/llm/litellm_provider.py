@@ -78,6 +78,14 @@ class LiteLLMProvider(Provider):
             num_retries=0,
         )
 
+    async def warm(self) -> None:
+        """Pay litellm's lazy imports now rather than in the first interview (0.6-0.9 s):
+        a mock response runs the completion path without any network call."""
+        try:
+            await self._router.acompletion(model=PRIMARY, messages=[{"role": "user", "content": "warm-up"}], mock_response="ok")
+        except Exception:  # warming is best effort; real calls report their own errors
+            pass
+
     def context_window(self) -> int:
         try:
             info = _litellm().get_model_info(self.model)
