@@ -18,7 +18,7 @@ from coach.grading.embedder import get_embedder
 from coach.grading.offline import OfflineGrader, bank_texts
 from coach.grading.service import GradingService
 from coach.interview.manager import Interviews
-from coach.interview.session import Services
+from coach.interview.services import Services
 from coach.interview.suggestions import pattern_text
 from coach.llm import provider_from_settings
 from coach.storage import Store

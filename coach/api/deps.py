@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from coach.interview.manager import Interviews
-from coach.interview.session import Services
+from coach.interview.services import Services
 
 
 def get_services(request: Request) -> Services:

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from coach.errors import BankError, CoachError, InvalidInput, ProviderError, UnknownQuestion
 from coach.interview.manager import Unauthorized
-from coach.interview.session import Busy, SessionEnded
+from coach.interview.errors import Busy, SessionEnded
 from coach.protocol import Error, ProtocolError
 from coach.storage import StorageError
 

@@ -13,7 +13,8 @@ import secrets
 
 from coach.bank.models import Question
 from coach.errors import CoachError, UnknownQuestion
-from coach.interview.session import InterviewSession, Send, Services
+from coach.interview.services import Services
+from coach.interview.session import InterviewSession, Send
 from coach.protocol import Resume, Start
 from coach.tasks import drain
 

@@ -13,25 +13,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, TypeVar
 
-from coach.bank.loader import QuestionBank
 from coach.bank.models import Question
-from coach.config import Settings
-from coach.errors import CoachError, ProviderError
-from coach.grading.offline import OfflineGrader
+from coach.errors import ProviderError
 from coach.grading.rubric import Rubric
-from coach.grading.service import GradingService
 from coach.grading.text import sentences
 from coach.interview import offline_interviewer
 from coach.interview.brief import answer_from_brief, is_clarifying, split_questions
 from coach.interview.coverage import CoverageTracker
+from coach.interview.errors import Busy, SessionEnded
 from coach.interview.llm_interviewer import interviewer_messages, llm_suggestions
 from coach.interview.phases import PhaseState, current_phase
+from coach.interview.services import Services
 from coach.interview.suggestions import suggest
 from coach.llm.base import Provider
 from coach.llm.tokens import count_messages, count_text
@@ -47,10 +42,9 @@ from coach.protocol import (
     Suggestions,
     _Server,
 )
-from coach.storage import SessionRow, Store, Turn
+from coach.storage import SessionRow, Turn
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 Send = Callable[[str], Awaitable[None]]
 _DELTA_CHARS = 24  # offline replies are streamed in small pieces, like a model's
 
@@ -60,38 +54,6 @@ class State(StrEnum):
     replying = "replying"
     grading = "grading"
     ended = "ended"
-
-
-class SessionEnded(CoachError):
-    code = "session_ended"
-
-    def __init__(self) -> None:
-        super().__init__("this interview has ended; start a new one")
-
-
-class Busy(CoachError):
-    code = "busy"
-
-    def __init__(self) -> None:
-        super().__init__("the interviewer is still answering; send your next turn after interviewer.done")
-
-
-@dataclass
-class Services:
-    """What every session shares."""
-
-    settings: Settings
-    bank: QuestionBank
-    store: Store
-    provider: Provider | None
-    grader: OfflineGrader
-    grading: GradingService
-    # One worker for the coach's CPU-bound work (embeddings, coverage, suggestions), so that
-    # it never takes more than one core from the event loop that streams replies.
-    cpu: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-cpu"))
-
-    async def run_cpu(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self.cpu, fn, *args)
 
 
 class InterviewSession:

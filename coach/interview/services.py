@@ -1,0 +1,36 @@
+"""What every interview session shares: settings, bank, storage, provider, graders, a CPU worker."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from coach.bank.loader import QuestionBank
+from coach.config import Settings
+from coach.grading.offline import OfflineGrader
+from coach.grading.service import GradingService
+from coach.llm.base import Provider
+from coach.storage import Store
+
+T = TypeVar("T")
+
+
+@dataclass
+class Services:
+    """What every session shares."""
+
+    settings: Settings
+    bank: QuestionBank
+    store: Store
+    provider: Provider | None
+    grader: OfflineGrader
+    grading: GradingService
+    # One worker for the coach's CPU-bound work (embeddings, coverage, suggestions), so that
+    # it never takes more than one core from the event loop that streams replies.
+    cpu: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-cpu"))
+
+    async def run_cpu(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.cpu, fn, *args)
