@@ -8,7 +8,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from pathlib import Path
+
 from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 
 from coach import __version__
 from coach.api import errors, rest, ws
@@ -25,6 +29,7 @@ from coach.storage import Store
 from coach.tasks import drain
 
 log = logging.getLogger("coach")
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
 
 def build_services(settings: Settings) -> Services:
@@ -90,4 +95,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(rest.router)
     app.include_router(ws.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> FileResponse:
+        """The browser chat."""
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
     return app

@@ -1,0 +1,386 @@
+// Coach browser client: protocol v1 over /ws/interview (docs/protocol.md). No dependencies.
+"use strict";
+
+const $ = (sel) => document.querySelector(sel);
+const store = {
+  get(key, fallback) { try { return JSON.parse(localStorage.getItem(key)) ?? fallback; } catch { return fallback; } },
+  set(key, value) { localStorage.setItem(key, JSON.stringify(value)); },
+  drop(key) { localStorage.removeItem(key); },
+};
+const PHASES = {
+  system_design: ["requirements", "estimation", "high_level_design", "deep_dive", "wrap_up"],
+  behavioral: ["situation_and_task", "actions", "results", "reflection"],
+};
+const nice = (s) => String(s).replace(/_/g, " ");
+const el = (tag, attrs = {}, ...kids) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v; else if (k === "text") node.textContent = v; else node.setAttribute(k, v);
+  }
+  for (const kid of kids) node.append(kid);
+  return node;
+};
+
+// ---- theme ------------------------------------------------------------------------------
+function applyTheme() {
+  const theme = store.get("coach.theme", null);
+  if (theme) document.documentElement.dataset.theme = theme; else delete document.documentElement.dataset.theme;
+}
+$("#theme").addEventListener("click", () => {
+  const dark = document.documentElement.dataset.theme === "dark" ||
+    (!document.documentElement.dataset.theme && matchMedia("(prefers-color-scheme: dark)").matches);
+  store.set("coach.theme", dark ? "light" : "dark");
+  applyTheme();
+});
+applyTheme();
+
+// ---- routing ----------------------------------------------------------------------------
+const screens = ["start", "interview", "report", "history"];
+function show(name) {
+  for (const s of screens) $("#" + s).hidden = s !== name;
+  $("#main").focus({ preventScroll: true });
+}
+async function route() {
+  const hash = location.hash || "#/";
+  if (hash.startsWith("#/report/")) {
+    const [id, query] = hash.slice("#/report/".length).split("?");
+    const token = new URLSearchParams(query || "").get("token") || (history_().find((h) => h.session_id === id) || {}).token;
+    show("report");
+    await showReport(id, token);
+  } else if (hash === "#/interview" && store.get("coach.current", null)) {
+    show("interview");
+    interview.open();
+  } else if (hash === "#/history") {
+    show("history");
+    renderHistory();
+  } else {
+    show("start");
+    await renderStart();
+  }
+}
+window.addEventListener("hashchange", route);
+
+// ---- history (this browser only) --------------------------------------------------------
+const history_ = () => store.get("coach.history", []);
+function remember(entry) {
+  const all = history_().filter((h) => h.session_id !== entry.session_id);
+  all.unshift(entry);
+  store.set("coach.history", all.slice(0, 200));
+}
+function renderHistory() {
+  const rows = history_();
+  $("#h-empty").hidden = rows.length > 0;
+  $("#h-table").hidden = rows.length === 0;
+  const body = $("#h-table tbody");
+  body.replaceChildren(...rows.map((h) => el("tr", {},
+    el("td", { text: new Date(h.started_at).toLocaleString() }),
+    el("td", {}, h.score == null ? el("span", { text: h.title }) : el("a", { href: `#/report/${h.session_id}`, text: h.title })),
+    el("td", { text: h.score == null ? "not graded" : `${h.score}/100` }))));
+}
+
+// ---- start screen -----------------------------------------------------------------------
+let topicsLoaded = false;
+async function renderStart() {
+  const form = new FormData($("#filters"));
+  const params = new URLSearchParams([...form].filter(([, v]) => v));
+  const list = await (await fetch("/api/questions?" + params)).json();
+  if (!topicsLoaded) {
+    const all = await (await fetch("/api/questions")).json();
+    const topics = [...new Set(all.flatMap((q) => q.topics))].sort();
+    $("#filters select[name=topic]").append(...topics.map((t) => el("option", { value: t, text: t })));
+    topicsLoaded = true;
+  }
+  const past = history_();
+  $("#questions").replaceChildren(...list.map((q) => {
+    const mine = past.filter((h) => h.question_id === q.id);
+    const graded = mine.find((h) => h.score != null);
+    const stats = mine.length ? `Practised ${mine.length}×${graded ? `, last score ${graded.score}/100` : ""}` : "Not practised yet";
+    return el("li", {},
+      el("strong", { text: q.title }),
+      el("span", {}, el("span", { class: "tag", text: nice(q.kind) }), el("span", { class: "tag", text: q.difficulty })),
+      el("span", { class: "muted", text: stats }),
+      Object.assign(el("button", { type: "button", text: "Start", "aria-label": `Start: ${q.title}` }), { onclick: () => begin({ question_id: q.id }) }));
+  }));
+}
+$("#filters").addEventListener("change", renderStart);
+$("#surprise").addEventListener("click", () => {
+  const form = new FormData($("#filters"));
+  begin(Object.fromEntries([...form].filter(([, v]) => v)));
+});
+function begin(filters) {
+  const mode = document.querySelector("input[name=mode]:checked").value;
+  store.set("coach.current", { start: filters, mode, last_seq: 0, messages: [], suggestions: [], coverage: null, phase: null });
+  location.hash = "#/interview";
+  if (location.hash === "#/interview") route();
+}
+
+// ---- interview --------------------------------------------------------------------------
+const interview = {
+  ws: null, state: null, retry: 0, pending: null, ended: false,
+
+  open() {
+    this.state = store.get("coach.current", null);
+    this.ended = false;
+    $("#say").value = store.get("coach.draft", "");
+    this.render();
+    this.connect();
+  },
+
+  save() { store.set("coach.current", this.state); },
+
+  connect() {
+    if (this.ws && this.ws.readyState <= 1) return;
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const ws = new WebSocket(`${scheme}://${location.host}/ws/interview`);
+    this.ws = ws;
+    this.status(this.retry ? "Reconnecting…" : "Connecting…", true);
+    ws.onopen = () => {
+      const s = this.state;
+      if (s.session_id) ws.send(JSON.stringify({ type: "resume", session_id: s.session_id, token: s.token, last_seq: s.last_seq }));
+      else ws.send(JSON.stringify({ type: "start", ...s.start }));
+      this.retry = 0;
+      this.status("Connected", false);
+      if (this.pending) setTimeout(() => this.checkPending(), 3000);
+    };
+    ws.onmessage = (event) => this.handle(JSON.parse(event.data));
+    ws.onclose = () => {
+      if (this.ended || this.ws !== ws) return;
+      this.status("Reconnecting…", true);
+      this.retry += 1;
+      setTimeout(() => { if (location.hash === "#/interview") this.connect(); }, Math.min(5000, 300 * 2 ** this.retry));
+    };
+  },
+
+  status(text, down) {
+    const node = $("#conn");
+    node.textContent = text;
+    node.classList.toggle("down", down);
+  },
+
+  handle(f) {
+    const s = this.state;
+    if (f.seq > 0) {
+      if (f.seq <= s.last_seq) return;
+      s.last_seq = f.seq;
+    }
+    switch (f.type) {
+      case "session":
+        if (!s.session_id) {
+          Object.assign(s, { session_id: f.session_id, token: f.token, question: f.question, provider: f.provider });
+          remember({ session_id: f.session_id, token: f.token, question_id: f.question.id, title: f.question.title, started_at: Date.now(), score: null });
+        }
+        break;
+      case "phase": s.phase = { ...f, at: Date.now() }; break;
+      case "interviewer.delta": this.stream(f.turn, f.text, false); break;
+      case "interviewer.done": this.stream(f.turn, f.text, true); this.speak(f.text); break;
+      case "coverage": s.coverage = { covered: f.covered, total: f.total }; break;
+      case "suggestions": s.suggestions = f.items; break;
+      case "notice": s.notice = f.message; break;
+      case "report": this.finish(f.report); return;
+      case "error": this.error(f); break;
+    }
+    this.save();
+    this.render();
+  },
+
+  stream(turn, text, done) {
+    const msgs = this.state.messages;
+    let msg = msgs.find((m) => m.role === "interviewer" && m.turn === turn);
+    if (!msg) { msg = { role: "interviewer", turn, text: "", done: false }; msgs.push(msg); }
+    if (done) { msg.text = text; msg.done = true; } else if (!msg.done) msg.text += text;
+    if (this.pending && turn > this.pending.after) { this.pending = null; store.drop("coach.draft"); }
+  },
+
+  error(f) {
+    if (f.code === "busy" && this.pending) { $("#say").value = this.pending.text; this.pending = null; }
+    if (f.code === "unauthorized" || f.code === "session_ended") { this.ended = true; this.ws.close(); }
+    this.state.notice = f.message;
+  },
+
+  checkPending() {
+    // After a reconnect, no reply to the last message: it may not have reached the server.
+    if (!this.pending) return;
+    $("#say").value = this.pending.text;
+    this.pending = null;
+    this.state.notice = "Your last message may not have been received; it is back in the box. Press Send again.";
+    this.render();
+  },
+
+  answering() {
+    const last = this.state.messages[this.state.messages.length - 1];
+    return !last || last.role === "candidate" || !last.done;
+  },
+
+  send() {
+    const text = $("#say").value.trim();
+    if (!text || this.answering() || !this.ws || this.ws.readyState !== 1) return;
+    const turn = this.state.messages.length ? Math.max(...this.state.messages.map((m) => m.turn || 0)) + 1 : 2;
+    this.state.messages.push({ role: "candidate", turn, text, done: true });
+    this.pending = { text, after: turn };
+    this.ws.send(JSON.stringify({ type: "say", text }));
+    $("#say").value = "";
+    this.save();
+    this.render();
+  },
+
+  finish(report) {
+    this.ended = true;
+    const s = this.state;
+    remember({ session_id: s.session_id, token: s.token, question_id: s.question.id, title: s.question.title,
+      started_at: (history_().find((h) => h.session_id === s.session_id) || {}).started_at || Date.now(), score: report.score });
+    store.drop("coach.current");
+    store.drop("coach.draft");
+    if (this.ws) this.ws.close();
+    location.hash = `#/report/${s.session_id}`;
+  },
+
+  speak(text) {
+    if ($("#speak").checked && "speechSynthesis" in window) speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+  },
+
+  render() {
+    const s = this.state;
+    if (!s) return;
+    $("#q-title").textContent = s.question ? s.question.title : "Starting…";
+    $("#q-meta").textContent = s.question ? `${nice(s.question.kind)} · ${s.question.difficulty} · ${s.mode} mode` : "";
+    const notes = [];
+    if (s.provider === "offline") notes.push("Offline coach: no LLM is configured, so the interviewer and coach run from the question bank.");
+    if (s.notice) notes.push(s.notice);
+    $("#notice").hidden = notes.length === 0;
+    $("#notice").textContent = notes.join(" ");
+    this.renderPhase();
+    // Update the transcript in place, so that assistive technology announces only what is new.
+    const list = $("#transcript");
+    if (list.dataset.session !== String(s.session_id)) { list.replaceChildren(); list.dataset.session = String(s.session_id); }
+    for (const m of s.messages) {
+      const key = `${m.role}-${m.turn}`;
+      let item = list.querySelector(`li[data-key="${key}"]`);
+      if (!item) {
+        item = el("li", { class: m.role, "data-key": key }, el("span", { class: "who", text: m.role === "interviewer" ? "Interviewer" : "You" }), el("span", { class: "text" }));
+        list.append(item);
+      }
+      const body = item.querySelector(".text");
+      if (body.textContent !== m.text) body.textContent = m.text;
+    }
+    list.scrollTop = list.scrollHeight;
+    const busy = this.answering();
+    $("#send").disabled = busy;
+    $("#say").setAttribute("aria-busy", String(busy));
+    $("#typing").textContent = busy && s.session_id ? "Interviewer is answering…" : "";
+    const cov = s.coverage || { covered: [], total: 0 };
+    $("#coverage").max = Math.max(1, cov.total);
+    $("#coverage").value = cov.covered.length;
+    $("#coverage-text").textContent = `${cov.covered.length} / ${cov.total} key points covered`;
+    const visible = s.mode === "practice" || s.hintShown;
+    $("#sugg-hidden").hidden = visible;
+    $("#suggestions").replaceChildren(...(visible ? s.suggestions : []).map((i) =>
+      el("li", {}, el("span", { class: "cat", text: nice(i.category) }), el("strong", { text: i.title }), el("br"), i.detail)));
+  },
+
+  renderPhase() {
+    const s = this.state;
+    if (!s.question || !s.phase) { $("#phase").replaceChildren(); return; }
+    const names = PHASES[s.question.kind] || [];
+    const left = Math.max(0, s.phase.budget_s - s.phase.elapsed_s - Math.floor((Date.now() - s.phase.at) / 1000));
+    const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")} left`;
+    $("#phase").replaceChildren(...names.map((n) => {
+      const now = n === s.phase.phase;
+      return el("span", now ? { class: "now", "aria-current": "step" } : {}, `${nice(n)}${now ? ` · ${clock}` : ""}`);
+    }));
+  },
+};
+setInterval(() => { if (!$("#interview").hidden && interview.state) interview.renderPhase(); }, 1000);
+
+$("#composer").addEventListener("submit", (e) => { e.preventDefault(); interview.send(); });
+$("#say").addEventListener("keydown", (e) => {
+  if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); interview.send(); }
+});
+$("#say").addEventListener("input", () => store.set("coach.draft", $("#say").value));
+$("#hint").addEventListener("click", () => {
+  if (!interview.ws || interview.ws.readyState !== 1) return;
+  interview.state.hintShown = true;
+  interview.ws.send(JSON.stringify({ type: "hint" }));
+  interview.render();
+});
+$("#end").addEventListener("click", () => {
+  if (interview.ws && interview.ws.readyState === 1) {
+    $("#end").disabled = true;
+    $("#typing").textContent = "Grading…";
+    interview.ws.send(JSON.stringify({ type: "end" }));
+  }
+});
+
+// ---- voice (where the browser offers it) ------------------------------------------------
+const Recognition = window.SpeechRecognition || window.webkitSpeechRecognition;
+if (Recognition) {
+  const mic = $("#mic");
+  const rec = new Recognition();
+  rec.continuous = true;
+  rec.interimResults = false;
+  rec.onresult = (e) => {
+    const said = [...e.results].slice(e.resultIndex).map((r) => r[0].transcript).join(" ");
+    $("#say").value = ($("#say").value + " " + said).trim();
+  };
+  rec.onend = () => mic.setAttribute("aria-pressed", "false");
+  mic.hidden = false;
+  mic.onclick = () => {
+    if (mic.getAttribute("aria-pressed") === "true") rec.stop();
+    else { rec.start(); mic.setAttribute("aria-pressed", "true"); }
+  };
+}
+if ("speechSynthesis" in window) $("#speak-label").hidden = false;
+
+// ---- report -----------------------------------------------------------------------------
+async function showReport(id, token) {
+  $("#r-title").textContent = "Report";
+  for (const sel of ["#r-points", "#r-strengths", "#r-next", "#r-notices", "#r-chart"]) $(sel).replaceChildren();
+  if (!token) { $("#r-score").textContent = "This report needs its link with the token."; return; }
+  const auth = { headers: { Authorization: `Bearer ${token}` } };
+  const res = await fetch(`/api/sessions/${id}/report`, auth);
+  if (!res.ok) { $("#r-score").textContent = (await res.json()).error.message; return; }
+  const r = await res.json();
+  $("#r-title").textContent = `Report: ${r.question}`;
+  $("#r-score").textContent = `${r.score}/100`;
+  $("#r-grader").textContent = `Graded by the ${r.grader.kind} grader (${r.grader.model}).`;
+  $("#r-notices").replaceChildren(...r.notices.map((n) => el("p", { class: "notice", text: n })));
+  const md = await (await fetch(`/api/sessions/${id}/report?format=md`, auth)).text();
+  $("#r-download").href = URL.createObjectURL(new Blob([md], { type: "text/markdown" }));
+  $("#r-download").download = `coach-report-${id.slice(0, 8)}.md`;
+  $("#r-link").href = `${location.origin}/#/report/${id}?token=${encodeURIComponent(token)}`;
+  $("#r-chart").replaceChildren(chart(r.dimensions));
+  $("#r-points").replaceChildren(...r.key_points.map((k) => el("li", { class: k.covered ? "ok" : "miss" },
+    el("strong", { text: `${k.covered ? "Covered" : "Missed"}: ` }), k.text, el("br"),
+    el("small", { class: "muted", text: k.note }),
+    ...k.evidence.map((q) => el("blockquote", { text: `“${q}”` })),
+    ...(k.covered || !k.strong_answer ? [] : [el("p", {}, el("em", { text: "A strong answer: " }), k.strong_answer)]))));
+  $("#r-strengths").replaceChildren(...(r.strengths.length ? r.strengths : ["Nothing covered yet."]).map((s) => el("li", { text: s })));
+  $("#r-next").replaceChildren(...r.practice_next.map((p) => el("li", {},
+    Object.assign(el("button", { type: "button", text: p.title }), { onclick: () => begin({ question_id: p.question_id }) }),
+    " ", el("span", { class: "muted", text: p.reason }))));
+}
+
+function chart(dimensions) {
+  const ns = "http://www.w3.org/2000/svg";
+  const row = 26, width = 420, label = 150;
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} ${dimensions.length * row + 4}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", "Score per dimension: " + dimensions.map((d) => `${nice(d.dimension)} ${d.score}`).join(", "));
+  svg.style.maxWidth = "40rem";
+  dimensions.forEach((d, i) => {
+    const y = i * row + 2, bar = width - label - 50;
+    const add = (tag, attrs, text) => {
+      const n = document.createElementNS(ns, tag);
+      for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+      if (text != null) n.textContent = text;
+      svg.append(n);
+    };
+    add("text", { x: 0, y: y + 16 }, nice(d.dimension));
+    add("rect", { class: "track", x: label, y: y + 4, width: bar, height: 16, rx: 3 });
+    add("rect", { class: "fill", x: label, y: y + 4, width: (bar * d.score) / 100, height: 16, rx: 3 });
+    add("text", { x: label + bar + 8, y: y + 16 }, `${d.score}`);
+  });
+  return svg;
+}
+
+route();

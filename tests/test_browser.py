@@ -1,0 +1,129 @@
+"""The browser chat in headless Chromium (Debian's, driven by Playwright): a whole offline
+interview from the start screen to the report, a dropped connection that resumes, and
+screenshots of every screen in artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coach.testing.procs import free_port, wait_ready
+
+SCORE = re.compile(r"^\d+/100$")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # pragma: no cover - the dev extra installs it
+    sync_playwright = None
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or sync_playwright is None,
+    reason="browser tests SKIPPED: no Chromium on this machine (apt-get install chromium) or no playwright",
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("browser")
+    port = free_port()
+    log = tmp / "serve.log"
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "COACH_DATA_DIR": str(tmp / "data"), "COACH_CACHE_DIR": str(tmp / "cache")}
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "coach", "serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/healthz", proc, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def say(page, text: str) -> None:
+    box = page.get_by_label("Your answer")
+    expect(page.locator("#send")).to_be_enabled(timeout=20_000)
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_a_whole_interview_with_a_dropped_connection(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    expect(page.get_by_role("heading", name="Practise an interview")).to_be_visible()
+    expect(page.get_by_role("button", name="Start: A URL shortener")).to_be_visible()
+    shot(page, "1-start")
+
+    page.get_by_label("Practice: suggestions live beside the conversation").check()
+    page.get_by_role("button", name="Start: A URL shortener").click()
+    transcript = page.locator("#transcript")
+    expect(transcript.locator("li.interviewer").first).to_contain_text("Design a service that turns long links", timeout=20_000)
+    expect(page.locator("#notice")).to_contain_text("Offline coach")
+
+    say(page, "How many new links per month, and how long do we keep them?")
+    expect(transcript.locator("li.interviewer").nth(1)).to_contain_text("100M new short links per month", timeout=20_000)
+
+    say(page, "Each app server reserves a range of ids from a counter and base62-encodes them, so two servers never hand out the same short code.")
+    expect(page.locator("#coverage-text")).to_contain_text("1 / 6", timeout=20_000)
+    expect(page.locator("#suggestions li").first).to_be_visible()
+    shot(page, "2-interview")
+
+    # Drop the connection in the middle: the page reconnects by itself and resumes.
+    page.evaluate("interview.ws.close()")
+    expect(page.locator("#conn")).to_have_text("Connected", timeout=20_000)
+    say(page, "Redirects check a Redis cache first, because reads outnumber writes 100 to 1.")
+    expect(transcript.locator("li.interviewer")).to_have_count(4, timeout=20_000)
+    expect(page.locator("#coverage-text")).to_contain_text("2 / 6", timeout=20_000)
+
+    # A reload keeps the transcript and the session.
+    page.reload()
+    expect(transcript.locator("li.candidate")).to_have_count(3, timeout=20_000)
+    expect(page.locator("#conn")).to_have_text("Connected", timeout=20_000)
+    shot(page, "3-resumed")
+
+    page.get_by_role("button", name="End & grade").click()
+    expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)
+    expect(page.locator("#r-points li.ok").first).to_contain_text("Covered")
+    expect(page.locator("#r-chart svg")).to_be_visible()
+    expect(page.locator("#r-points blockquote").first).to_contain_text("base62")
+    shot(page, "4-report")
+
+    page.goto(server + "/#/history")
+    expect(page.locator("#h-table tbody tr")).to_have_count(1)
+    expect(page.locator("#h-table tbody tr")).to_contain_text("/100")
+    shot(page, "5-history")
+
+    page.goto(server + "/#/")
+    expect(page.get_by_text("Practised 1×, last score")).to_be_visible()
+
+    # The report's permanent link opens in another browser (a phone, dark theme).
+    page.goto(server + "/" + page.locator("#h-table a").get_attribute("href"))
+    expect(page.locator("#r-score")).to_have_text(SCORE, timeout=20_000)
+    permanent = page.locator("#r-link").get_attribute("href")
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    phone.goto(permanent)
+    expect(phone.locator("#r-score")).to_have_text(SCORE, timeout=20_000)
+    shot(phone, "6-report-phone-dark")
