@@ -82,7 +82,19 @@ class Company(Strict):
     focus: Line | None = None
 
 
-class KeyPoint(Strict):
+class Anchored:
+    """A key point's texts that a candidate's sentence is compared with: its own line, the
+    other ways a candidate may say it, and what a strong answer says."""
+
+    text: str
+    look_for: tuple[str, ...]
+    strong_answer: str | None
+
+    def anchors(self) -> list[str]:
+        return [self.text, *self.look_for, *([self.strong_answer] if self.strong_answer else [])]
+
+
+class KeyPoint(Strict, Anchored):
     """One rubric line: what a strong answer covers, as an interviewer would note it."""
 
     id: Slug

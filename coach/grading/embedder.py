@@ -66,11 +66,11 @@ class Embedder:
         """Load the vectors of a fixed set of texts from a file in `cache_dir`, computing and
         saving them the first time. The file name depends on the model and every text, so a
         changed bank never reads stale vectors."""
+        if all(t in self._cache for t in texts):
+            return
         unique = sorted(set(texts))
         digest = hashlib.sha256("\x00".join([MODEL_ID, *unique]).encode()).hexdigest()[:16]
         path = cache_dir / f"embeddings-{digest}.npy"
-        if all(t in self._cache for t in unique):
-            return
         try:
             vectors = np.load(path)
             if vectors.shape == (len(unique), 384):

@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 
 from coach.bank.loader import QuestionBank
-from coach.bank.models import KeyPoint
 from coach.grading import checks
 from coach.grading.embedder import MODEL_ID, Embedder, get_embedder
 from coach.grading.models import Flag, GraderInfo, Grading, Status, Verdict
@@ -37,13 +36,9 @@ class Thresholds:
     max_evidence: int = 2
 
 
-def anchors_of(kp: KeyPoint) -> list[str]:
-    return [kp.text, *kp.look_for, *([kp.strong_answer] if kp.strong_answer else [])]
-
-
 def bank_texts(bank: QuestionBank) -> list[str]:
     """Every text the grader embeds for the bank; worth caching on disk."""
-    return [a for q in bank.questions.values() for kp in q.key_points for a in anchors_of(kp)]
+    return [a for q in bank.questions.values() for kp in q.key_points for a in kp.anchors()]
 
 
 _ORDER: dict[Status, int] = {"covered": 3, "shallow": 2, "declined": 1, "missed": 0}
@@ -63,6 +58,8 @@ class OfflineGrader:
         self.thresholds = thresholds or Thresholds()
         self.bank = bank
         self.cache_dir = cache_dir
+        # The background depends only on the rubric: built once, not on every grading.
+        self._backgrounds: dict[Rubric, np.ndarray | None] = {}
 
     @property
     def embedder(self) -> Embedder:
@@ -102,11 +99,13 @@ class OfflineGrader:
     def _contrast(self, rubric: Rubric, usable: list[Span], sim: np.ndarray) -> np.ndarray:
         """Mask [sentence, key point]: True where the sentence is not clearly about some other
         question's key point instead. All True without a bank to compare with."""
-        background = self._background(rubric)
-        if not background or not usable:
+        if rubric not in self._backgrounds:
+            background = self._background(rubric)
+            self._backgrounds[rubric] = self.embedder.encode(background) if background else None
+        vectors = self._backgrounds[rubric]
+        if vectors is None or not usable:
             return np.ones_like(sim, dtype=bool)
-        vectors = self.embedder.encode([s.text for s in usable] + background)
-        best_elsewhere = (vectors[: len(usable)] @ vectors[len(usable) :].T).max(axis=1)
+        best_elsewhere = (self.embedder.encode([s.text for s in usable]) @ vectors.T).max(axis=1)
         return sim >= best_elsewhere[:, None] - self.thresholds.contrast
 
     def _background(self, rubric: Rubric) -> list[str]:
@@ -126,7 +125,7 @@ class OfflineGrader:
         nearest_own = (vectors[: len(others)] @ vectors[len(others) :].T).max(axis=1)
         full = any(kp.look_for or kp.strong_answer for kp in rubric.key_points)
         kept = [kp for kp, near in zip(others, nearest_own, strict=True) if near < self.thresholds.duplicate]
-        return [a for kp in kept for a in anchors_of(kp)] if full else [kp.text for kp in kept]
+        return [a for kp in kept for a in kp.anchors()] if full else [kp.text for kp in kept]
 
     def _judge(self, kp: RubricPoint, k: int, usable: list[Span], sim: np.ndarray, eligible: np.ndarray) -> Verdict:
         t = self.thresholds

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from coach.bank.models import Dimension, Kind, Line, Question, Slug
+from coach.bank.models import Anchored, Dimension, Kind, Line, Question, Slug
 from coach.errors import InvalidInput
 
 
-class RubricPoint(BaseModel):
+class RubricPoint(BaseModel, Anchored):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: Slug | str = Field(min_length=1, max_length=64)
@@ -20,10 +20,6 @@ class RubricPoint(BaseModel):
     dimension: Dimension | None = None
     look_for: tuple[Line, ...] = ()
     strong_answer: Line | None = None
-
-    def anchors(self) -> list[str]:
-        """Texts a candidate's sentence is compared with when deciding coverage."""
-        return [self.text, *self.look_for, *([self.strong_answer] if self.strong_answer else [])]
 
 
 class Rubric(BaseModel):
