@@ -22,7 +22,7 @@ from coach.grading.embedder import get_embedder
 from coach.grading.offline import OfflineGrader, bank_texts
 from coach.grading.service import GradingService
 from coach.interview.manager import Interviews
-from coach.interview.services import Services
+from coach.interview.services import Services, cpu_worker, runner
 from coach.interview.suggestions import pattern_text
 from coach.llm import provider_from_settings
 from coach.storage import Store
@@ -37,13 +37,15 @@ def build_services(settings: Settings) -> Services:
     provider = provider_from_settings(settings)
     # One ONNX thread: grading shares the machine with the event loop that streams replies.
     grader = OfflineGrader(get_embedder(threads=1), bank=bank, cache_dir=settings.cache_dir)
+    cpu = cpu_worker()
     return Services(
         settings=settings,
         bank=bank,
         store=Store(settings.resolved_database_url),
         provider=provider,
         grader=grader,
-        grading=GradingService(bank, provider, offline=grader),
+        grading=GradingService(bank, provider, offline=grader, run_cpu=runner(cpu)),
+        cpu=cpu,
     )
 
 

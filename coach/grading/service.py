@@ -4,7 +4,10 @@ produces the figures."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 from pathlib import Path
 
 from coach.bank.loader import QuestionBank
@@ -18,6 +21,7 @@ from coach.grading.rubric import Rubric
 from coach.llm.base import Provider
 
 log = logging.getLogger(__name__)
+RunCpu = Callable[..., Awaitable[Any]]
 
 
 class GradingService:
@@ -27,24 +31,27 @@ class GradingService:
         provider: Provider | None = None,
         offline: OfflineGrader | None = None,
         cache_dir: Path | None = None,
+        run_cpu: RunCpu | None = None,
     ) -> None:
         self.bank = bank
         self.provider = provider
         self.offline = offline or OfflineGrader(bank=bank, cache_dir=cache_dir)
+        # Embedding and grading are CPU-bound: off the event loop, on the caller's worker if any.
+        self.run_cpu: RunCpu = run_cpu or asyncio.to_thread
 
     async def grade(self, rubric: Rubric, answer: str) -> GradeReport:
         notices: list[str] = []
         grading: Grading
         if self.provider is None:
-            grading = self.offline.grade(rubric, answer)
+            grading = await self.run_cpu(self.offline.grade, rubric, answer)
         else:
             try:
                 grading = await LLMGrader(self.provider).grade(rubric, answer)
             except ProviderError as exc:
                 log.warning("LLM grader failed, grading offline: %s", exc.message)
-                grading = self.offline.grade(rubric, answer)
+                grading = await self.run_cpu(self.offline.grade, rubric, answer)
                 grading.grader.fallback_reason = f"{self.provider.model}: {exc.message}"
                 notices.append(f"The LLM grader ({self.provider.model}) failed: {exc.message}. The offline grader graded this answer instead.")
         report = build_report(rubric, answer, grading, notices=notices)
-        report.practice_next = recommend(self.bank, rubric, report, self.offline.embedder)
+        report.practice_next = await self.run_cpu(recommend, self.bank, rubric, report, self.offline.embedder)
         return report

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -18,6 +18,21 @@ from coach.storage import Store
 T = TypeVar("T")
 
 
+def cpu_worker() -> ThreadPoolExecutor:
+    """One worker for the coach's CPU-bound work (embeddings, coverage, suggestions, grading),
+    so that it never takes more than one core from the event loop that streams replies."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-cpu")
+
+
+def runner(executor: ThreadPoolExecutor) -> Callable[..., Awaitable[Any]]:
+    """`await run(fn, *args)` runs fn on `executor`."""
+
+    async def run(fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
+
+    return run
+
+
 @dataclass
 class Services:
     """What every session shares."""
@@ -28,9 +43,7 @@ class Services:
     provider: Provider | None
     grader: OfflineGrader
     grading: GradingService
-    # One worker for the coach's CPU-bound work (embeddings, coverage, suggestions), so that
-    # it never takes more than one core from the event loop that streams replies.
-    cpu: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-cpu"))
+    cpu: ThreadPoolExecutor = field(default_factory=cpu_worker)
 
     async def run_cpu(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self.cpu, fn, *args)
+        return await runner(self.cpu)(fn, *args)
