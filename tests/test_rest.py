@@ -33,11 +33,14 @@ def test_openapi_docs(client):
     assert {"/api/questions", "/api/questions/{question_id}", "/api/sessions/{session_id}/report", "/healthz"} <= set(paths)
 
 
-def _finished_session(client) -> tuple[str, str]:
+TOKEN_BUCKET = "I'd use a token bucket per API key that refills at 100 tokens a second, so short bursts pass."
+
+
+def _finished_session(client, text: str = TOKEN_BUCKET) -> tuple[str, str]:
     with client.websocket_connect("/ws/interview") as ws:
         send(ws, {"type": "start", "question_id": "sd-rate-limiter"})
         session = until(ws, "interviewer.done")[0]
-        send(ws, {"type": "say", "text": "I'd use a token bucket per API key that refills at 100 tokens a second, so short bursts pass."})
+        send(ws, {"type": "say", "text": text})
         until(ws, "suggestions")
         send(ws, {"type": "end"})
         until(ws, "report")
@@ -73,12 +76,6 @@ def test_report_of_an_unfinished_interview(client):
 
 
 def test_html_report_escapes_candidate_text(client):
-    with client.websocket_connect("/ws/interview") as ws:
-        send(ws, {"type": "start", "question_id": "sd-rate-limiter"})
-        session = until(ws, "interviewer.done")[0]
-        send(ws, {"type": "say", "text": "<script>alert(1)</script> I'd use a token bucket per API key that refills at 100 tokens a second, so short bursts pass."})
-        until(ws, "suggestions")
-        send(ws, {"type": "end"})
-        until(ws, "report")
-    html = client.get(f"/api/sessions/{session['session_id']}/report?format=html", headers={"Authorization": f"Bearer {session['token']}"}).text
+    sid, token = _finished_session(client, "<script>alert(1)</script> " + TOKEN_BUCKET)
+    html = client.get(f"/api/sessions/{sid}/report?format=html", headers={"Authorization": f"Bearer {token}"}).text
     assert "<script>alert(1)</script>" not in html

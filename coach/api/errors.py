@@ -11,17 +11,6 @@ from coach.interview.errors import Busy, SessionEnded
 from coach.protocol import Error, ProtocolError
 from coach.storage import StorageError
 
-STATUS: dict[type[CoachError], int] = {
-    UnknownQuestion: 404,
-    Unauthorized: 404,
-    InvalidInput: 422,
-    ProtocolError: 422,
-    Busy: 409,
-    SessionEnded: 409,
-    ProviderError: 502,
-    StorageError: 503,
-    BankError: 500,
-}
 
 
 class NotFound(CoachError):
@@ -36,7 +25,20 @@ class NotReady(CoachError):
     code = "not_ready"
 
 
-STATUS.update({NotFound: 404, Unauthenticated: 401, NotReady: 409})
+STATUS: dict[type[CoachError], int] = {
+    UnknownQuestion: 404,
+    Unauthorized: 404,
+    InvalidInput: 422,
+    ProtocolError: 422,
+    Busy: 409,
+    SessionEnded: 409,
+    ProviderError: 502,
+    StorageError: 503,
+    BankError: 500,
+    NotFound: 404,
+    Unauthenticated: 401,
+    NotReady: 409,
+}
 
 
 def status_for(exc: CoachError) -> int:

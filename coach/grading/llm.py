@@ -7,10 +7,9 @@ grader's (in `coach.grading.report`), so an invented quote earns nothing.
 
 from __future__ import annotations
 
-import re
 import secrets
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from coach.bank.models import Kind
 from coach.errors import ProviderError
@@ -19,6 +18,7 @@ from coach.grading.models import Flag, GraderInfo, Grading, Verdict
 from coach.grading.rubric import Rubric
 from coach.grading.text import candidate_text, quote_in, sentences
 from coach.llm.base import Message, Provider
+from coach.llm.structured import parse_reply
 from coach.prompts import render
 
 
@@ -44,15 +44,11 @@ RESPONSE_FORMAT = {
     "type": "json_schema",
     "json_schema": {"name": "grade", "schema": LLMGradeOutput.model_json_schema()},
 }
-_FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
 
 
 def parse_output(raw: str, rubric: Rubric) -> LLMGradeOutput:
     """Validate the model's reply; raise ProviderError saying what was wrong with it."""
-    try:
-        out = LLMGradeOutput.model_validate_json(_FENCE.sub("", raw.strip()))
-    except ValidationError as exc:
-        raise ProviderError(f"the model's grading was not valid JSON of the expected shape ({exc.error_count()} errors)") from exc
+    out = parse_reply(LLMGradeOutput, raw, "grading")
     expected = {kp.id for kp in rubric.key_points}
     got = [kp.id for kp in out.key_points]
     if set(got) != expected or len(got) != len(expected):

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from coach.bank.models import Kind, Question
-from coach.errors import ProviderError
 from coach.llm.base import Message, Provider
+from coach.llm.structured import parse_reply
 from coach.llm.tokens import trim_to_fit
 from coach.prompts import render
 from coach.protocol import Suggestion
@@ -77,7 +77,4 @@ async def llm_suggestions(
         {"role": "user", "content": f"The candidate has said so far:\n\n{candidate_text}"},
     ]
     raw = await provider.complete(messages, response_format=SUGGESTIONS_FORMAT)
-    try:
-        return SuggestionsOutput.model_validate_json(raw.strip().removeprefix("```json").removesuffix("```")).items[:6]
-    except ValidationError as exc:
-        raise ProviderError(f"the model's suggestions were not valid JSON of the expected shape ({exc.error_count()} errors)") from exc
+    return parse_reply(SuggestionsOutput, raw, "suggestions").items[:6]

@@ -102,15 +102,18 @@ class LiteLLMProvider(Provider):
         except Exception:  # no price known for this model
             return 0.0
 
-    async def complete(self, messages: list[Message], *, response_format: dict[str, Any] | None = None) -> str:
-        """One non-streamed call: for structured output nobody watches token by token, it costs
-        far less CPU than a stream (no per-chunk parsing, no chunk rebuilding at the end)."""
+    def _request(self, messages: list[Message], response_format: dict[str, Any] | None) -> dict[str, Any]:
         guard_model_request(self._api_base)
         kwargs: dict[str, Any] = {"model": PRIMARY, "messages": messages}
         if response_format is not None:
             kwargs["response_format"] = response_format
+        return kwargs
+
+    async def complete(self, messages: list[Message], *, response_format: dict[str, Any] | None = None) -> str:
+        """One non-streamed call: for structured output nobody watches token by token, it costs
+        far less CPU than a stream (no per-chunk parsing, no chunk rebuilding at the end)."""
         try:
-            response = await self._router.acompletion(**kwargs)
+            response = await self._router.acompletion(**self._request(messages, response_format))
             return response.choices[0].message.content or ""
         except ProviderError:
             raise
@@ -118,12 +121,8 @@ class LiteLLMProvider(Provider):
             raise ProviderError(describe_error(exc, self._secrets)) from exc
 
     async def stream(self, messages: list[Message], *, response_format: dict[str, Any] | None = None) -> AsyncIterator[str]:
-        guard_model_request(self._api_base)
-        kwargs: dict[str, Any] = {"model": PRIMARY, "messages": messages, "stream": True}
-        if response_format is not None:
-            kwargs["response_format"] = response_format
         try:
-            response = await self._router.acompletion(**kwargs)
+            response = await self._router.acompletion(**self._request(messages, response_format), stream=True)
             async for chunk in response:
                 choices = getattr(chunk, "choices", None)
                 if choices and choices[0].delta and choices[0].delta.content:

@@ -142,10 +142,6 @@ class Store:
         data["ended_at"] = _aware(data["ended_at"]) if data["ended_at"] else None
         return SessionRow(**data)
 
-    async def list_sessions(self, ids: list[str]) -> list[SessionRow]:
-        out = [await self.get_session(i) for i in ids]
-        return [s for s in out if s is not None]
-
     @uncancellable
     async def add_usage(self, session_id: str, prompt_tokens: int, completion_tokens: int, cost_usd: float) -> None:
         s = tables.sessions.c
