@@ -127,3 +127,102 @@ def test_a_whole_interview_with_a_dropped_connection(server, browser):
     phone.goto(permanent)
     expect(phone.locator("#r-score")).to_have_text(SCORE, timeout=20_000)
     shot(phone, "6-report-phone-dark")
+
+
+def test_start_screen_filters_interview_mode_and_an_answer_that_never_arrived(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    cards = page.locator("#questions li")
+    expect(cards.first).to_be_visible()
+    page.get_by_label("Kind").select_option("behavioral")
+    expect(cards.locator(".tag", has_text="system design")).to_have_count(0)
+    expect(cards.locator(".tag", has_text="behavioral").first).to_be_visible()
+    page.get_by_label("Kind").select_option("")
+    page.get_by_label("Difficulty").select_option("easy")
+    expect(cards.locator(".tag", has_text="medium")).to_have_count(0)
+    expect(page.get_by_role("button", name="Start: A URL shortener")).to_be_visible()
+
+    # Interview mode: the coach's suggestions stay hidden until Hint.
+    page.get_by_role("button", name="Start: A URL shortener").click()
+    transcript = page.locator("#transcript")
+    expect(transcript.locator("li.interviewer").first).to_contain_text("Design a service", timeout=20_000)
+    expect(page.locator("#sugg-hidden")).to_be_visible()
+    expect(page.locator("#suggestions li")).to_have_count(0)
+    page.get_by_role("button", name="Hint").click()
+    expect(page.locator("#suggestions li").first).to_be_visible(timeout=20_000)
+    expect(page.locator("#sugg-hidden")).to_be_hidden()
+
+    # An answer lost on its way (the socket swallows it, then drops): after the reconnect the
+    # page sends it again, and it is answered once.
+    page.evaluate("interview.ws.send = () => {}")
+    say(page, "How many new links per month, and how long do we keep them?")
+    expect(page.locator("#send")).to_be_disabled()
+    page.evaluate("interview.ws.close()")
+    expect(transcript.locator("li.interviewer").nth(1)).to_contain_text("100M new short links per month", timeout=20_000)
+    expect(transcript.locator("li.candidate")).to_have_count(1)
+
+    # Lost again, and this time the page is reloaded before anything comes back.
+    page.evaluate("interview.ws.send = () => {}")
+    say(page, "Each app server reserves a range of ids from a counter and base62-encodes them.")
+    page.reload()
+    expect(transcript.locator("li.interviewer")).to_have_count(3, timeout=20_000)
+    expect(transcript.locator("li.candidate")).to_have_count(2)
+    expect(page.locator("#coverage-text")).to_contain_text("1 / 6", timeout=20_000)
+    expect(page.locator("#say")).to_have_value("")
+    expect(page.locator("#send")).to_be_enabled()
+
+    # What is typed but not sent survives a reload too.
+    page.locator("#say").fill("Redirects read through a cache")
+    page.reload()
+    expect(page.locator("#say")).to_have_value("Redirects read through a cache", timeout=20_000)
+
+
+def test_voice_controls_only_where_the_browser_has_speech(server, browser):
+    page = browser.new_page()
+    page.add_init_script("delete window.SpeechRecognition; delete window.webkitSpeechRecognition; delete window.speechSynthesis;")
+    page.goto(server + "/")
+    page.get_by_role("button", name="Start: A URL shortener").click()
+    expect(page.locator("#transcript li.interviewer").first).to_be_visible(timeout=20_000)
+    expect(page.locator("#mic")).to_be_hidden()
+    expect(page.locator("#speak-label")).to_be_hidden()
+
+    page = browser.new_page()
+    page.goto(server + "/#/")
+    page.get_by_role("button", name="Start: A URL shortener").click()
+    expect(page.locator("#transcript li.interviewer").first).to_be_visible(timeout=20_000)
+    has = page.evaluate("[Boolean(window.SpeechRecognition || window.webkitSpeechRecognition), 'speechSynthesis' in window]")
+    assert page.locator("#mic").is_visible() == has[0]
+    assert page.locator("#speak-label").is_visible() == has[1]
+
+
+def tab_to(page, name: str, limit: int = 80) -> None:
+    """Press Tab until the focused element's accessible name starts with `name`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        label = page.evaluate("(e => e.getAttribute('aria-label') || e.textContent.trim() || e.id)(document.activeElement)")
+        if label.startswith(name):
+            return
+    raise AssertionError(f"{name!r} is not reachable with Tab")
+
+
+def test_an_interview_with_the_keyboard_alone(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    expect(page.locator("#questions li").first).to_be_visible()
+    tab_to(page, "Start: A URL shortener")
+    page.keyboard.press("Enter")
+    transcript = page.locator("#transcript")
+    expect(transcript.locator("li.interviewer").first).to_contain_text("Design a service", timeout=20_000)
+    expect(transcript).to_have_attribute("aria-busy", "false")
+    tab_to(page, "say")
+    page.keyboard.type("How long do we keep the links?")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("And how many reads per second?")
+    expect(page.locator("#say")).to_have_value("How long do we keep the links?\nAnd how many reads per second?")
+    page.keyboard.press("Enter")
+    expect(transcript.locator("li.interviewer")).to_have_count(2, timeout=20_000)
+    expect(transcript.locator("li.candidate")).to_contain_text("And how many reads per second?")
+    expect(page.locator("#send")).to_be_enabled(timeout=20_000)
+    tab_to(page, "End & grade")
+    page.keyboard.press("Enter")
+    expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)

@@ -79,17 +79,18 @@ function renderHistory() {
 }
 
 // ---- start screen -----------------------------------------------------------------------
-let topicsLoaded = false;
+let topics = null;
+let startRequest = 0;
 async function renderStart() {
   const form = new FormData($("#filters"));
   const params = new URLSearchParams([...form].filter(([, v]) => v));
+  const request = ++startRequest;
   const list = await (await fetch("/api/questions?" + params)).json();
-  if (!topicsLoaded) {
-    const all = await (await fetch("/api/questions")).json();
-    const topics = [...new Set(all.flatMap((q) => q.topics))].sort();
-    $("#filters select[name=topic]").append(...topics.map((t) => el("option", { value: t, text: t })));
-    topicsLoaded = true;
-  }
+  if (request !== startRequest) return;  // the filters changed while this list was on its way
+  topics ??= fetch("/api/questions").then((r) => r.json()).then((all) => {
+    const names = [...new Set(all.flatMap((q) => q.topics))].sort();
+    $("#filters select[name=topic]").append(...names.map((t) => el("option", { value: t, text: t })));
+  });
   const past = history_();
   $("#questions").replaceChildren(...list.map((q) => {
     const mine = past.filter((h) => h.question_id === q.id);
@@ -115,8 +116,13 @@ function begin(filters) {
 }
 
 // ---- interview --------------------------------------------------------------------------
+// A sent answer stays `pending` (kept in the browser) until the interviewer's reply to it
+// starts. After a reconnect the client asks `ping` once the replay is over: if the reply has
+// still not begun, the answer may never have reached the server and is sent again. The server
+// either stores it then, or says `busy` because it is already answering it. Nothing is lost
+// and nothing is stored twice.
 const interview = {
-  ws: null, state: null, retry: 0, pending: null, ended: false,
+  ws: null, state: null, retry: 0, ended: false,
 
   open() {
     this.state = store.get("coach.current", null);
@@ -138,9 +144,9 @@ const interview = {
       const s = this.state;
       if (s.session_id) ws.send(JSON.stringify({ type: "resume", session_id: s.session_id, token: s.token, last_seq: s.last_seq }));
       else ws.send(JSON.stringify({ type: "start", ...s.start }));
+      if (s.pending) ws.send(JSON.stringify({ type: "ping" }));
       this.retry = 0;
       this.status("Connected", false);
-      if (this.pending) setTimeout(() => this.checkPending(), 3000);
     };
     ws.onmessage = (event) => this.handle(JSON.parse(event.data));
     ws.onclose = () => {
@@ -175,9 +181,14 @@ const interview = {
       case "interviewer.done": this.stream(f.turn, f.text, true); this.speak(f.text); break;
       case "coverage": s.coverage = { covered: f.covered, total: f.total }; break;
       case "suggestions": s.suggestions = f.items; break;
-      case "notice": s.notice = f.message; break;
+      case "notice":
+        s.notice = f.message;
+        // The server stored the answer but could not reply: let the candidate say it again.
+        if (f.code === "internal_error" && s.pending) s.pending = null;
+        break;
       case "report": this.finish(f.report); return;
       case "error": this.error(f); break;
+      case "pong": this.resendPending(); break;
     }
     this.save();
     this.render();
@@ -188,27 +199,39 @@ const interview = {
     let msg = msgs.find((m) => m.role === "interviewer" && m.turn === turn);
     if (!msg) { msg = { role: "interviewer", turn, text: "", done: false }; msgs.push(msg); }
     if (done) { msg.text = text; msg.done = true; } else if (!msg.done) msg.text += text;
-    if (this.pending && turn > this.pending.after) { this.pending = null; store.drop("coach.draft"); }
+    if (this.state.pending && turn > this.state.pending.after) this.state.pending = null;
+  },
+
+  resendPending() {
+    const p = this.state.pending;
+    if (!p || !this.ws || this.ws.readyState !== 1) return;
+    p.resent = true;
+    this.ws.send(JSON.stringify({ type: "say", text: p.text }));
   },
 
   error(f) {
-    if (f.code === "busy" && this.pending) { $("#say").value = this.pending.text; this.pending = null; }
+    const p = this.state.pending;
+    if (f.code === "busy" && p && p.resent) return;  // the server has it and is answering it
+    if (p) this.unsend(p);
     if (f.code === "unauthorized" || f.code === "session_ended") { this.ended = true; this.ws.close(); }
     this.state.notice = f.message;
   },
 
-  checkPending() {
-    // After a reconnect, no reply to the last message: it may not have reached the server.
-    if (!this.pending) return;
-    $("#say").value = this.pending.text;
-    this.pending = null;
-    this.state.notice = "Your last message may not have been received; it is back in the box. Press Send again.";
-    this.render();
+  unsend(p) {
+    // The answer was refused: it goes back into the box, as typed, for the candidate to resend.
+    const msgs = this.state.messages;
+    const i = msgs.findIndex((m) => m.role === "candidate" && m.turn === p.after);
+    if (i >= 0) msgs.splice(i, 1);
+    this.state.pending = null;
+    const box = $("#say");
+    box.value = box.value.trim() ? `${p.text}\n${box.value}` : p.text;
+    store.set("coach.draft", box.value);
   },
 
   answering() {
-    const last = this.state.messages[this.state.messages.length - 1];
-    return !last || last.role === "candidate" || !last.done;
+    const s = this.state;
+    const last = s.messages[s.messages.length - 1];
+    return Boolean(s.pending) || !last || (last.role === "interviewer" && !last.done);
   },
 
   send() {
@@ -216,10 +239,11 @@ const interview = {
     if (!text || this.answering() || !this.ws || this.ws.readyState !== 1) return;
     const turn = this.state.messages.length ? Math.max(...this.state.messages.map((m) => m.turn || 0)) + 1 : 2;
     this.state.messages.push({ role: "candidate", turn, text, done: true });
-    this.pending = { text, after: turn };
+    this.state.pending = { text, after: turn };
+    this.save();  // before sending: a reload from here on still knows the answer was sent
     this.ws.send(JSON.stringify({ type: "say", text }));
     $("#say").value = "";
-    this.save();
+    store.drop("coach.draft");
     this.render();
   },
 
@@ -263,6 +287,9 @@ const interview = {
       if (body.textContent !== m.text) body.textContent = m.text;
     }
     list.scrollTop = list.scrollHeight;
+    // While a reply streams in, screen readers hold the live region and then read the whole turn.
+    const last = s.messages[s.messages.length - 1];
+    list.setAttribute("aria-busy", String(Boolean(last && last.role === "interviewer" && !last.done)));
     const busy = this.answering();
     $("#send").disabled = busy;
     $("#say").setAttribute("aria-busy", String(busy));
@@ -360,25 +387,28 @@ async function showReport(id, token) {
 }
 
 function chart(dimensions) {
+  // No viewBox: the chart takes the page's width and its text keeps the page's size, so it
+  // reads as well on a phone as on a desktop. Each row: the name and score, then the bar.
   const ns = "http://www.w3.org/2000/svg";
-  const row = 26, width = 420, label = 150;
+  const row = 44;
   const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", `0 0 ${width} ${dimensions.length * row + 4}`);
+  svg.setAttribute("width", "100%");
+  svg.setAttribute("height", String(dimensions.length * row));
   svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", "Score per dimension: " + dimensions.map((d) => `${nice(d.dimension)} ${d.score}`).join(", "));
-  svg.style.maxWidth = "40rem";
+  svg.setAttribute("aria-label", "Score per dimension: " + dimensions.map((d) => `${nice(d.dimension)} ${d.score} of 100`).join(", "));
+  svg.classList.add("chart");
+  const add = (tag, attrs, text) => {
+    const n = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+    if (text != null) n.textContent = text;
+    svg.append(n);
+  };
   dimensions.forEach((d, i) => {
-    const y = i * row + 2, bar = width - label - 50;
-    const add = (tag, attrs, text) => {
-      const n = document.createElementNS(ns, tag);
-      for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-      if (text != null) n.textContent = text;
-      svg.append(n);
-    };
+    const y = i * row;
     add("text", { x: 0, y: y + 16 }, nice(d.dimension));
-    add("rect", { class: "track", x: label, y: y + 4, width: bar, height: 16, rx: 3 });
-    add("rect", { class: "fill", x: label, y: y + 4, width: (bar * d.score) / 100, height: 16, rx: 3 });
-    add("text", { x: label + bar + 8, y: y + 16 }, `${d.score}`);
+    add("text", { x: "100%", y: y + 16, "text-anchor": "end" }, `${d.score}`);
+    add("rect", { class: "track", x: 0, y: y + 22, width: "100%", height: 14, rx: 3 });
+    if (d.score > 0) add("rect", { class: "fill", x: 0, y: y + 22, width: `${d.score}%`, height: 14, rx: 3 });
   });
   return svg;
 }
