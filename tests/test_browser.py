@@ -92,8 +92,9 @@ def test_a_whole_interview_with_a_dropped_connection(server, browser):
     shot(page, "2-interview")
 
     # Drop the connection in the middle: the page reconnects by itself and resumes.
-    page.evaluate("interview.ws.close()")
-    expect(page.locator("#conn")).to_have_text("Connected", timeout=20_000)
+    page.evaluate("window.dropped = interview.ws; interview.ws.close()")
+    page.wait_for_function("interview.ws !== window.dropped && interview.connected()", timeout=20_000)
+    expect(page.locator("#conn")).to_have_text("Connected")
     say(page, "Redirects check a Redis cache first, because reads outnumber writes 100 to 1.")
     expect(transcript.locator("li.interviewer")).to_have_count(4, timeout=20_000)
     expect(page.locator("#coverage-text")).to_contain_text("2 / 6", timeout=20_000)
@@ -175,6 +176,14 @@ def test_start_screen_filters_interview_mode_and_an_answer_that_never_arrived(se
     page.locator("#say").fill("Redirects read through a cache")
     page.reload()
     expect(page.locator("#say")).to_have_value("Redirects read through a cache", timeout=20_000)
+
+    # End & grade lost on its way: after the reconnect it is asked again and the report comes.
+    expect(page.locator("#end")).to_be_enabled(timeout=20_000)
+    page.evaluate("interview.ws.send = () => {}")
+    page.get_by_role("button", name="End & grade").click()
+    expect(page.locator("#typing")).to_have_text("Grading…")
+    page.evaluate("interview.ws.close()")
+    expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)
 
 
 def test_voice_controls_only_where_the_browser_has_speech(server, browser):

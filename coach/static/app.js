@@ -144,7 +144,7 @@ const interview = {
       const s = this.state;
       if (s.session_id) ws.send(JSON.stringify({ type: "resume", session_id: s.session_id, token: s.token, last_seq: s.last_seq }));
       else ws.send(JSON.stringify({ type: "start", ...s.start }));
-      if (s.pending) ws.send(JSON.stringify({ type: "ping" }));
+      if (s.pending || s.grading) ws.send(JSON.stringify({ type: "ping" }));
       this.retry = 0;
       this.status("Connected", false);
     };
@@ -161,7 +161,10 @@ const interview = {
     const node = $("#conn");
     node.textContent = text;
     node.classList.toggle("down", down);
+    if (this.state) this.render();
   },
+
+  connected() { return Boolean(this.ws) && this.ws.readyState === 1; },
 
   handle(f) {
     const s = this.state;
@@ -203,15 +206,21 @@ const interview = {
   },
 
   resendPending() {
+    // The replay is over (see `pong`): what it did not answer is asked again.
+    if (!this.connected()) return;
     const p = this.state.pending;
-    if (!p || !this.ws || this.ws.readyState !== 1) return;
-    p.resent = true;
-    this.ws.send(JSON.stringify({ type: "say", text: p.text }));
+    if (p) {
+      p.resent = true;
+      this.ws.send(JSON.stringify({ type: "say", text: p.text }));
+    }
+    if (this.state.grading) this.ws.send(JSON.stringify({ type: "end" }));
   },
 
   error(f) {
     const p = this.state.pending;
     if (f.code === "busy" && p && p.resent) return;  // the server has it and is answering it
+    // Asked to grade twice after a reconnect: the report is on its way to this connection.
+    if (f.code === "session_ended" && this.state.grading) return;
     if (p) this.unsend(p);
     if (f.code === "unauthorized" || f.code === "session_ended") { this.ended = true; this.ws.close(); }
     this.state.notice = f.message;
@@ -236,7 +245,7 @@ const interview = {
 
   send() {
     const text = $("#say").value.trim();
-    if (!text || this.answering() || !this.ws || this.ws.readyState !== 1) return;
+    if (!text || this.answering() || !this.connected()) return;
     const turn = this.state.messages.length ? Math.max(...this.state.messages.map((m) => m.turn || 0)) + 1 : 2;
     this.state.messages.push({ role: "candidate", turn, text, done: true });
     this.state.pending = { text, after: turn };
@@ -291,9 +300,11 @@ const interview = {
     const last = s.messages[s.messages.length - 1];
     list.setAttribute("aria-busy", String(Boolean(last && last.role === "interviewer" && !last.done)));
     const busy = this.answering();
-    $("#send").disabled = busy;
+    $("#send").disabled = busy || !this.connected();
+    $("#hint").disabled = !this.connected() || Boolean(s.grading);
+    $("#end").disabled = !this.connected() || Boolean(s.grading);
     $("#say").setAttribute("aria-busy", String(busy));
-    $("#typing").textContent = busy && s.session_id ? "Interviewer is answering…" : "";
+    $("#typing").textContent = s.grading ? "Grading…" : busy && s.session_id ? "Interviewer is answering…" : "";
     const cov = s.coverage || { covered: [], total: 0 };
     $("#coverage").max = Math.max(1, cov.total);
     $("#coverage").value = cov.covered.length;
@@ -324,17 +335,17 @@ $("#say").addEventListener("keydown", (e) => {
 });
 $("#say").addEventListener("input", () => store.set("coach.draft", $("#say").value));
 $("#hint").addEventListener("click", () => {
-  if (!interview.ws || interview.ws.readyState !== 1) return;
+  if (!interview.connected()) return;
   interview.state.hintShown = true;
   interview.ws.send(JSON.stringify({ type: "hint" }));
   interview.render();
 });
 $("#end").addEventListener("click", () => {
-  if (interview.ws && interview.ws.readyState === 1) {
-    $("#end").disabled = true;
-    $("#typing").textContent = "Grading…";
-    interview.ws.send(JSON.stringify({ type: "end" }));
-  }
+  if (!interview.connected()) return;
+  interview.state.grading = true;
+  interview.ws.send(JSON.stringify({ type: "end" }));
+  interview.save();
+  interview.render();
 });
 
 // ---- voice (where the browser offers it) ------------------------------------------------
