@@ -81,5 +81,5 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'coach.db'}"
+        return f"sqlite:///{tmp_path / 'coach.db'}"
     return request.getfixturevalue("postgres_url")

@@ -21,8 +21,7 @@ async def test_migrations_from_a_blank_database(database_url):
         # A database another test already migrated has nothing left to apply.
         assert first in ([name for name, _ in MIGRATIONS], [])
         assert await store.start() == []
-        async with store.engine.connect() as conn:
-            names = await conn.run_sync(table_names)
+        names = await store.db.read(table_names)
         assert {"sessions", "turns", "frames", "reports", "schema_migrations"} <= names
     finally:
         await store.close()
@@ -70,3 +69,14 @@ async def test_concurrent_inserts_share_commits_and_a_bad_row_fails_alone(store)
     results = await asyncio.gather(*(store.add_frame(sid, seq, f'{{"n": {seq}}}') for seq in (2, 3, 1, 4)), return_exceptions=True)
     assert [isinstance(r, Exception) for r in results] == [False, False, True, False]
     assert await store.frames_after(sid, 0) == ["{}", '{"n": 2}', '{"n": 3}', '{"n": 4}']
+
+
+async def test_an_aiosqlite_url_opens_the_same_file(tmp_path):
+    store = Store(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    await store.start()
+    await store.create_session("s1", "t", "sd-url-shortener", "offline")
+    await store.close()
+    store = Store(f"sqlite:///{tmp_path / 'old.db'}")
+    await store.start()
+    assert (await store.get_session("s1")) is not None
+    await store.close()

@@ -81,8 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             # Everything that may still write finishes before the store closes. Drain first and
-            # cancel only what is left: an aiosqlite query cancelled mid-flight can leave the
-            # driver waiting forever for its stopped thread.
+            # cancel only what is left: a query cancelled mid-flight can leave its driver stuck.
             await drain(handlers, timeout=10)
             await interviews.close()
             await services.store.close()

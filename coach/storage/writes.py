@@ -8,8 +8,9 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Connection, Table
+
+from coach.storage.database import Database
 
 R = TypeVar("R")
 
@@ -17,10 +18,10 @@ R = TypeVar("R")
 def uncancellable(method: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R]]:
     """Run a database call to completion even if its caller is cancelled.
 
-    Cancelling a query mid-flight makes SQLAlchemy invalidate the connection, and with the
-    aiosqlite driver that can leave a close waiting forever on a thread that has already
-    stopped. The call runs in its own task, which the store holds until it ends; the caller
-    may still be cancelled while it waits.
+    Cancelling a query mid-flight makes SQLAlchemy invalidate the connection, which can leave
+    it waiting on a driver that never answers (seen with aiosqlite). The call runs in its own
+    task, which the store holds until it ends; the caller may still be cancelled while it
+    waits.
     """
 
     @functools.wraps(method)
@@ -40,8 +41,8 @@ class GroupCommit:
     but a burst of one session's frames no longer queues every other session behind it.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
+    def __init__(self, db: Database) -> None:
+        self.db = db
         self._pending: list[tuple[Table, dict[str, Any], asyncio.Future[None]]] = []
         self._task: asyncio.Task[None] | None = None
 
@@ -50,23 +51,19 @@ class GroupCommit:
         self._pending.append((table, row, done))
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run())
-        # A cancelled caller leaves its row to be written: cancelling a query mid-flight can
-        # leave the aiosqlite driver stuck (see `uncancellable`).
+        # A cancelled caller leaves its row to be written (see `uncancellable`).
         await asyncio.shield(done)
 
     async def _run(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, []
             try:
-                async with self.engine.begin() as conn:
-                    for table, rows in _by_table(batch).items():
-                        await conn.execute(table.insert(), rows)
+                await self.db.write(_inserts(_by_table(batch)))
             except Exception:
                 # One bad row must not fail the others: retry each on its own.
                 for table, row, done in batch:
                     try:
-                        async with self.engine.begin() as conn:
-                            await conn.execute(table.insert(), [row])
+                        await self.db.write(_inserts({table: [row]}), one_statement=True)
                         _settle(done, None)
                     except Exception as exc:
                         _settle(done, exc)
@@ -84,6 +81,14 @@ def _by_table(batch: list[tuple[Table, dict[str, Any], asyncio.Future[None]]]) -
     for table, row, _ in batch:
         out.setdefault(table, []).append(row)
     return out
+
+
+def _inserts(rows_by_table: dict[Table, list[dict[str, Any]]]) -> Callable[[Connection], None]:
+    def run(conn: Connection) -> None:
+        for table, rows in rows_by_table.items():
+            conn.execute(table.insert(), rows)
+
+    return run
 
 
 def _settle(done: asyncio.Future[None], error: Exception | None) -> None:
