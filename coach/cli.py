@@ -92,21 +92,14 @@ def show(question_id: str, as_json: bool) -> None:
     click.echo(click.wrap_text(q.prompt, 96) + "\n")
     if q.companies:
         click.echo("Asked at: " + "; ".join(f"{c.name} ({c.focus})" if c.focus else c.name for c in q.companies) + "\n")
-    click.echo("Interviewer brief (revealed when asked):")
-    for fact in q.brief:
-        click.echo(f"  - [{fact.topic.value}] {fact.fact}")
-    click.echo("\nKey points:")
-    for kp in q.key_points:
-        click.echo(f"  - {kp.id} ({kp.dimension.value}, weight {kp.weight:g}): {kp.text}")
-    click.echo("\nFollow-ups:")
-    for f in q.follow_ups:
-        click.echo(f"  - [{f.key_point}] {f.ask}")
-    click.echo("\nPitfalls:")
-    for p in q.pitfalls:
-        click.echo(f"  - {p}")
-    click.echo("\nOutline of a strong answer:")
-    for step in q.outline:
-        click.echo(f"  - {step}")
+    sections = [
+        ("Interviewer brief (revealed when asked):", [f"[{f.topic.value}] {f.fact}" for f in q.brief]),
+        ("Key points:", [f"{kp.id} ({kp.dimension.value}, weight {kp.weight:g}): {kp.text}" for kp in q.key_points]),
+        ("Follow-ups:", [f"[{f.key_point}] {f.ask}" for f in q.follow_ups]),
+        ("Pitfalls:", q.pitfalls),
+        ("Outline of a strong answer:", q.outline),
+    ]
+    click.echo("\n\n".join(title + "".join(f"\n  - {line}" for line in lines) for title, lines in sections))
 
 
 @cli.command()
