@@ -237,10 +237,15 @@ const interview = {
     store.set("coach.draft", box.value);
   },
 
+  streaming() {
+    // The interviewer's turn is still coming in.
+    const last = this.state.messages[this.state.messages.length - 1];
+    return Boolean(last) && last.role === "interviewer" && !last.done;
+  },
+
   answering() {
     const s = this.state;
-    const last = s.messages[s.messages.length - 1];
-    return Boolean(s.pending) || !last || (last.role === "interviewer" && !last.done);
+    return Boolean(s.pending) || s.messages.length === 0 || this.streaming();
   },
 
   send() {
@@ -297,12 +302,10 @@ const interview = {
     }
     list.scrollTop = list.scrollHeight;
     // While a reply streams in, screen readers hold the live region and then read the whole turn.
-    const last = s.messages[s.messages.length - 1];
-    list.setAttribute("aria-busy", String(Boolean(last && last.role === "interviewer" && !last.done)));
+    list.setAttribute("aria-busy", String(this.streaming()));
     const busy = this.answering();
     $("#send").disabled = busy || !this.connected();
-    $("#hint").disabled = !this.connected() || Boolean(s.grading);
-    $("#end").disabled = !this.connected() || Boolean(s.grading);
+    $("#hint").disabled = $("#end").disabled = !this.connected() || Boolean(s.grading);
     $("#say").setAttribute("aria-busy", String(busy));
     $("#typing").textContent = s.grading ? "Grading…" : busy && s.session_id ? "Interviewer is answering…" : "";
     const cov = s.coverage || { covered: [], total: 0 };
