@@ -167,10 +167,22 @@ def test_say_while_the_interviewer_answers_is_busy(client):
         send(ws, {"type": "say", "text": "First I'd clarify the scale."})
         send(ws, {"type": "say", "text": "And then?"})
         frames = until(ws, "suggestions")
-        busy = [f for f in frames if f["type"] == "error"]
-        # Either the second turn arrived while the first was answered (busy), or after it.
-        if busy:
-            assert busy[0]["code"] == "busy"
+        # The handler reads the second frame while the reply to the first is still under way.
+        assert [f["code"] for f in of(frames, "error")] == ["busy"]
+        assert [f["turn"] for f in of(frames, "interviewer.done")] == [3], "the second turn was not taken"
+
+
+def test_a_say_right_after_interviewer_done_is_answered(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        start(ws)
+        for text in ("How many links a month?", "How long are they kept?", "What is the read to write ratio?"):
+            send(ws, {"type": "say", "text": text})
+            frame = ws.receive_json()
+            while frame["type"] not in ("interviewer.done", "error"):
+                frame = ws.receive_json()
+            assert frame["type"] == "interviewer.done", f"interviewer.done ends the turn; the next one is welcome, got {frame}"
+        later = until(ws, "suggestions")
+        assert not of(later, "error")
 
 
 def test_start_by_filters(client):

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from coach.api.app import create_app
 from coach.config import Settings
+from coach.interview.session import InterviewSession
 from llmfake import answer, chunk
 from wsclient import of, send, until
 
@@ -103,6 +104,30 @@ def test_provider_error_mid_turn_notices_and_the_offline_coach_answers(make_clie
             # The session goes on.
             send(ws, {"type": "ping"})
             assert ws.receive_json()["type"] == "pong"
+
+
+def test_a_new_phase_is_announced_before_the_reply_or_the_failure_notice(make_client, monkeypatch):
+    fail = threading.Event()
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        if fail.is_set() and not is_structured(request):
+            return httpx.Response(500, json={"error": {"message": "down"}})
+        return answer(request, ["{}"] if is_structured(request) else ["How many ", "links a day?"])
+
+    with respx.mock() as router, make_client() as client:
+        router.post(f"{BASE}/chat/completions").mock(side_effect=reply)
+        with client.websocket_connect("/ws/interview") as ws:
+            start(ws)
+            monkeypatch.setattr(InterviewSession, "elapsed_s", property(lambda self: 400.0))
+            send(ws, {"type": "say", "text": "Let's size it."})
+            frames = until(ws, "suggestions")
+            assert [f["type"] for f in frames][:2] == ["phase", "interviewer.delta"] and frames[0]["phase"] == "estimation"
+            monkeypatch.setattr(InterviewSession, "elapsed_s", property(lambda self: 1500.0))
+            fail.set()
+            send(ws, {"type": "say", "text": "Roughly 40 writes a second."})
+            frames = until(ws, "suggestions")
+            assert [f["type"] for f in frames][:2] == ["phase", "notice"] and frames[1]["code"] == "provider_failed"
+            assert [f["seq"] for f in frames] == list(range(frames[0]["seq"], frames[0]["seq"] + len(frames)))
 
 
 def test_llm_grading_failure_falls_back_and_says_so(make_client):

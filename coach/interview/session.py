@@ -214,27 +214,14 @@ class InterviewSession:
                 text = await self._offline_reply(reply_turn, await self._emit_phase(self.phase()))
                 await self._stream_text(reply_turn, text)
             else:
-                # The model is grounded on coverage as of the previous turn, and this turn is
-                # scored once the first token is out: nothing CPU-bound runs in front of it.
-                phase = self.phase()
-                await self._emit_phase(phase)
-                coverage: list[asyncio.Task[set[str]]] = []
-
-                def score() -> None:
-                    if not coverage:
-                        coverage.append(asyncio.create_task(self.services.run_cpu(self.tracker.update, self.candidate_turns())))
-
-                text = await self._llm_reply(provider, reply_turn, phase, on_first_token=score)
-                score()
-                await coverage[0]
-            await self._finish_turn(reply_turn, text)
+                text = await self._llm_reply(provider, reply_turn)
             await self.emit(Coverage(covered=sorted(self.tracker.covered), total=len(self.question.key_points)))
-            if provider is None:
-                await self._emit_suggestions(candidate_turn, None)
-            else:
-                task = asyncio.create_task(self._emit_suggestions(candidate_turn, provider))
-                self._background.add(task)
-                task.add_done_callback(self._background.discard)
+            # interviewer.done ends the turn: the next `say` is welcome from then on, so the
+            # suggestions follow in the background.
+            await self._finish_turn(reply_turn, text)
+            task = asyncio.create_task(self._suggest_after_turn(candidate_turn, provider))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
         except Exception:
             log.exception("reply to turn %s of session %s failed", candidate_turn, self.id)
             await self.emit(Notice(code="internal_error", message="Something went wrong answering that turn; please say it again."))
@@ -266,9 +253,16 @@ class InterviewSession:
             phase_changed_to=state.plan if phase_changed else None,
         )
 
-    async def _llm_reply(
-        self, provider: Provider, reply_turn: int, phase: PhaseState, on_first_token: Callable[[], None]
-    ) -> str:
+    async def _llm_reply(self, provider: Provider, reply_turn: int) -> str:
+        """Stream the model's reply; the provider's failure is announced and the offline coach
+        answers instead.
+
+        Nothing stands between the stored candidate turn and the request: the phase frame is
+        stored and sent while the model thinks (and before its first token), and the turn is
+        scored for coverage once the first token is out. The model is grounded on coverage as
+        of the previous turn.
+        """
+        phase = self.phase()
         probe = offline_interviewer.next_probe(self.question, self.tracker.covered, self.asked(), phase.index)
         messages = interviewer_messages(
             self.question,
@@ -280,16 +274,21 @@ class InterviewSession:
             phase.plan.budget_s,
             provider.context_window(),
         )
+        phase_frame = asyncio.create_task(self._emit_phase(phase))
+        scoring: asyncio.Task[set[str]] | None = None
         pieces: list[str] = []
         try:
             async for piece in provider.stream(messages):
+                if not pieces:
+                    await phase_frame
                 pieces.append(piece)
                 await self.emit(InterviewerDelta(turn=reply_turn, text=piece))
-                if len(pieces) == 1:
-                    on_first_token()
+                if scoring is None:
+                    scoring = asyncio.create_task(self.services.run_cpu(self.tracker.update, self.candidate_turns()))
             if not "".join(pieces).strip():
                 raise ProviderError("the model sent an empty reply")
         except ProviderError as exc:
+            await phase_frame
             await self.emit(
                 Notice(code="provider_failed", message=f"The LLM failed ({exc.message}); the offline coach answers this turn.")
             )
@@ -298,6 +297,10 @@ class InterviewSession:
             await self._stream_text(reply_turn, text)
             return text
         finally:
+            if scoring is not None:
+                await scoring
+            # Only reached unawaited when something else failed first; that error is the one to report.
+            await asyncio.gather(phase_frame, return_exceptions=True)
             await self._account(provider, count_messages(messages), count_text("".join(pieces)))
         return "".join(pieces)
 
@@ -312,6 +315,12 @@ class InterviewSession:
             await self.emit(
                 Notice(code="token_budget", message="This session has used its LLM token budget; the offline coach takes over.")
             )
+
+    async def _suggest_after_turn(self, turn: int, provider: Provider | None) -> None:
+        try:
+            await self._emit_suggestions(turn, provider)
+        except Exception:  # the turn itself is answered; only its suggestions are missing
+            log.exception("suggestions after turn %s of session %s failed", turn, self.id)
 
     async def _emit_suggestions(self, turn: int, provider: Provider | None) -> None:
         items = await self.suggestions(provider)
