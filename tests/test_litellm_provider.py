@@ -62,6 +62,25 @@ async def test_falls_back_to_the_next_model():
         assert await provider.complete([{"role": "user", "content": "x"}]) == "from backup"
 
 
+async def test_a_stream_falls_back_to_the_next_model():
+    with respx.mock() as router:
+        router.post(f"{BASE}/chat/completions").mock(
+            side_effect=lambda request: httpx.Response(503, json={"error": {"message": "down"}})
+            if json.loads(request.content)["model"] == "fake"
+            else sse("from ", "backup")
+        )
+        provider = LiteLLMProvider(settings(fallback_models=["openai/backup"]))
+        assert [p async for p in provider.stream([{"role": "user", "content": "x"}])] == ["from ", "backup"]
+
+
+async def test_without_fallbacks_a_failed_stream_is_one_request_and_a_provider_error():
+    with respx.mock() as router:
+        route = router.post(f"{BASE}/chat/completions").mock(return_value=httpx.Response(503, json={"error": {"message": "down"}}))
+        with pytest.raises(ProviderError, match="503"):
+            [p async for p in LiteLLMProvider(settings()).stream([{"role": "user", "content": "x"}])]
+    assert route.call_count == 1, "no hidden retries"
+
+
 async def test_real_providers_are_blocked_in_tests():
     provider = LiteLLMProvider(Settings(model="openai/gpt-4o-mini", api_key="sk-x"))
     with pytest.raises(ProviderError, match="disabled"):
