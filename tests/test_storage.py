@@ -1,3 +1,4 @@
+import asyncio
 import secrets
 
 import pytest
@@ -53,6 +54,19 @@ async def test_session_lifecycle(store):
     assert (row.prompt_tokens, row.completion_tokens, row.cost_usd, row.state, row.score) == (110, 22, 0.75, "ended", 40)
     assert await store.get_report(sid) == {"score": 40}
     assert await store.get_session("nope") is None
+
+
+async def test_a_cancelled_writer_still_has_its_row_written(store):
+    sid = secrets.token_hex(16)
+    await store.create_session(sid, "t", "sd-url-shortener", "offline")
+    writers = [asyncio.create_task(store.add_frame(sid, seq, f'{{"seq": {seq}}}')) for seq in range(1, 21)]
+    await asyncio.sleep(0)  # every row is queued; some batch is in flight
+    for writer in writers[::2]:
+        writer.cancel()
+    results = await asyncio.gather(*writers, return_exceptions=True)
+    assert sum(isinstance(r, asyncio.CancelledError) for r in results) == 10
+    await store.add_frame(sid, 21, "{}")  # committed after every batch before it
+    assert await store.last_seq(sid) == 21 and len(await store.frames_after(sid, 0)) == 21
 
 
 def test_password_is_hidden_in_logs():

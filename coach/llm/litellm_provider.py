@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import AsyncIterator
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -101,12 +101,16 @@ class LiteLLMProvider(Provider):
         except Exception:  # warming is best effort; real calls report their own errors
             pass
 
-    def context_window(self) -> int:
+    @cached_property
+    def _context_window(self) -> int:
         try:
             info = _litellm().get_model_info(self.model)
             return int(info.get("max_input_tokens") or info.get("max_tokens") or 8192)
         except Exception:  # unknown models raise; a local server's model is unknown by design
             return 8192
+
+    def context_window(self) -> int:
+        return self._context_window
 
     def cost_usd(self, prompt_tokens: int, completion_tokens: int) -> float:
         try:
