@@ -7,9 +7,14 @@ it, then:
 1. runs N concurrent simulated candidates over websockets and measures, per turn, the time
    from sending `say` to the first `interviewer.delta`, minus the fake's time to first token.
    Like people, candidates start within the first five seconds and think 3 to 8 s before
-   each turn (seeded; brisk for a person, who takes far longer to type an answer); --burst makes every candidate send at the same instant instead;
+   each turn (seeded; brisk for a person, who takes far longer to type an answer); --burst
+   makes every candidate send at the same instant instead;
 2. in the same run, N concurrent callers make streamed litellm calls straight to the fake with
-   the same arrival pattern, and the time to first chunk minus the same TTFT is measured;
+   the same arrival pattern, and the time to first chunk minus the same TTFT is measured.
+   They run in a process of their own on the server's core, so both sides pay the same for
+   litellm on the same core, and rounds alternate (every candidate's turn 1 served, then
+   turn 1 direct, then turn 2 ...) so both sides see the same machine: on a shared VM the
+   speed drifts by 2x over minutes;
 3. opens --held sessions and keeps them open, and reads the server's memory before and after.
 Only loopback addresses are used; every loop is bounded.
 """
@@ -62,37 +67,38 @@ def schedule(index: int, turns: int, burst: bool) -> list[float]:
     return [rng.uniform(0, 5) + rng.uniform(3, 8)] + [rng.uniform(3, 8) for _ in range(turns - 1)]
 
 
-async def candidate(url: str, waits: list[float], ttft_s: float, out: list[float]) -> None:
-    async with websockets.connect(url, max_size=None) as ws:
-        await ws.send(json.dumps({"type": "start", "question_id": "sd-chat-service"}))
-        while json.loads(await ws.recv())["type"] != "interviewer.done":
-            pass
-        for i, wait in enumerate(waits):
-            await asyncio.sleep(wait)
-            sent = time.perf_counter()
-            await ws.send(json.dumps({"type": "say", "text": SAYS[i % len(SAYS)]}))
-            first = None
-            while True:
-                frame = json.loads(await asyncio.wait_for(ws.recv(), 60))
-                if frame["type"] == "interviewer.delta" and first is None:
-                    first = time.perf_counter()
-                if frame["type"] == "suggestions":
-                    break
-            assert first is not None
-            out.append((first - sent - ttft_s) * 1000)
+async def open_candidate(url: str) -> websockets.ClientConnection:
+    ws = await websockets.connect(url, max_size=None)
+    await ws.send(json.dumps({"type": "start", "question_id": "sd-chat-service"}))
+    while json.loads(await ws.recv())["type"] != "interviewer.done":
+        pass
+    return ws
 
 
-async def direct_litellm(api_base: str, plans: list[list[float]], ttft_s: float, out: list[float]) -> None:
+async def served_turn(ws: websockets.ClientConnection, turn: int, wait: float, ttft_s: float, out: list[float]) -> None:
+    await asyncio.sleep(wait)
+    sent = time.perf_counter()
+    await ws.send(json.dumps({"type": "say", "text": SAYS[turn % len(SAYS)]}))
+    first = None
+    while True:
+        frame = json.loads(await asyncio.wait_for(ws.recv(), 60))
+        if frame["type"] == "interviewer.delta" and first is None:
+            first = time.perf_counter()
+        if frame["type"] == "suggestions":
+            break
+    assert first is not None
+    out.append((first - sent - ttft_s) * 1000)
+
+
+async def direct_worker(api_base: str, ttft_s: float) -> None:
+    """The direct side, in its own process: each stdin line is a round (JSON: one wait per
+    caller); its answer is one stdout line, the round's latencies."""
     from coach.llm.litellm_provider import _litellm
 
     litellm = _litellm()
 
-    async def caller(waits: list[float]) -> None:
-        for wait in waits:
-            await asyncio.sleep(wait)
-            await one()
-
-    async def one() -> None:
+    async def one(wait: float, out: list[float]) -> None:
+        await asyncio.sleep(wait)
         start = time.perf_counter()
         response = await litellm.acompletion(
             model="openai/fake-model", api_base=api_base, api_key="sk-fake", max_retries=0, stream=True,
@@ -105,9 +111,33 @@ async def direct_litellm(api_base: str, plans: list[list[float]], ttft_s: float,
         assert first is not None
         out.append((first - start - ttft_s) * 1000)
 
-    await one()  # warm-up: litellm's lazy imports and client creation
-    out.clear()
-    await asyncio.gather(*(caller(waits) for waits in plans))
+    await one(0, [])  # warm-up: litellm's lazy imports and client creation
+    print("ready", flush=True)
+    for line in sys.stdin:
+        out: list[float] = []
+        await asyncio.gather(*(one(wait, out) for wait in json.loads(line)))
+        print(json.dumps(out), flush=True)
+
+
+class DirectCallers:
+    def __init__(self, api_base: str, ttft_s: float, core: int | None) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--direct-worker", api_base, "--ttft-ms", str(ttft_s * 1000)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            preexec_fn=(lambda: os.sched_setaffinity(0, {core})) if core is not None else None,
+        )
+        assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "ready"
+
+    async def round(self, waits: list[float]) -> list[float]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(waits) + "\n")
+        self.proc.stdin.flush()
+        return json.loads(await asyncio.to_thread(self.proc.stdout.readline))
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait(30)
 
 
 async def hold(url: str, count: int) -> list[websockets.ClientConnection]:
@@ -132,7 +162,7 @@ async def run(args: argparse.Namespace) -> None:
     api_base = f"http://127.0.0.1:{fake_port}/v1"
     logs = (tmp / "fake.log").open("w"), (tmp / "serve.log").open("w")
     pinned = args.pin and (os.cpu_count() or 1) >= 2
-    if pinned:  # the load generator and the fake LLM on core 0, the server alone on core 1
+    if pinned:  # the load generator and the fake LLM on core 0; the server, or the direct callers, on core 1
         os.sched_setaffinity(0, {0})
     fake = subprocess.Popen(
         [sys.executable, "-m", "coach.testing.fake_openai", "--port", str(fake_port), "--ttft-ms", str(args.ttft_ms), "--chunks", "20"],
@@ -150,13 +180,20 @@ async def run(args: argparse.Namespace) -> None:
         url = f"ws://127.0.0.1:{port}/ws/interview"
         ttft = args.ttft_ms / 1000
 
-        warm: list[float] = []
-        await candidate(url, [0.0], ttft, warm)  # the server's first completion pays lazy imports
+        warm = await open_candidate(url)  # the server's first completion pays lazy imports
+        await served_turn(warm, 0, 0.0, ttft, [])
+        await warm.close()
+        direct_callers = DirectCallers(api_base, ttft, 1 if pinned else None)
         plans = [schedule(i, args.turns, args.burst) for i in range(args.sessions)]
+        candidates = await asyncio.gather(*(open_candidate(url) for _ in plans))
         served: list[float] = []
-        await asyncio.gather(*(candidate(url, waits, ttft, served) for waits in plans))
         direct: list[float] = []
-        await direct_litellm(api_base, plans, ttft, direct)
+        for turn in range(args.turns):
+            await asyncio.gather(*(served_turn(ws, turn, plan[turn], ttft, served) for ws, plan in zip(candidates, plans)))
+            direct += await direct_callers.round([plan[turn] for plan in plans])
+        direct_callers.close()
+        for ws in candidates:
+            await ws.close()
 
         before = rss_mb(serve.pid)
         started = time.perf_counter()
@@ -171,8 +208,9 @@ async def run(args: argparse.Namespace) -> None:
         p50s, p99s = statistics.median(served), pct(served, 99)
         p50d, p99d = statistics.median(direct), pct(direct, 99)
         pattern = "all sending at the same instant" if args.burst else "staggered, 3-8 s of thinking before each turn"
-        cores = "server pinned to core 1, fake LLM and clients to core 0" if pinned else "server, fake LLM and clients sharing all cores"
-        print(f"fake LLM: time to first token {args.ttft_ms:.0f} ms, 20 chunks; {args.sessions} concurrent candidates x {args.turns} turns, {pattern}; {cores}\n")
+        cores = "server and direct callers pinned to core 1, fake LLM and clients to core 0" if pinned else "server, fake LLM and clients sharing all cores"
+        print(f"fake LLM: time to first token {args.ttft_ms:.0f} ms, 20 chunks; {args.sessions} concurrent candidates x {args.turns} turns, {pattern};")
+        print(f"{cores}; served and direct rounds alternate\n")
         print(f"say -> first interviewer.delta, minus TTFT:  p50 {p50s:6.1f} ms   p99 {p99s:6.1f} ms   ({len(served)} turns)")
         print(f"direct litellm call, first chunk minus TTFT: p50 {p50d:6.1f} ms   p99 {p99d:6.1f} ms   ({len(direct)} calls)")
         print(f"added by the server:                          p50 {p50s - p50d:6.1f} ms   p99 {p99s - p99d:6.1f} ms   target p99 <= 5 ms")
@@ -200,7 +238,12 @@ def main() -> None:
     parser.add_argument("--burst", action="store_true", help="every candidate sends each turn at the same instant")
     parser.add_argument("--pin", action=argparse.BooleanOptionalAction, default=True, help="keep the load generator off the server's core")
     parser.add_argument("--database-url", help="run the server on this database instead of SQLite in a temporary folder")
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument("--direct-worker", metavar="API_BASE", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.direct_worker:
+        asyncio.run(direct_worker(args.direct_worker, args.ttft_ms / 1000))
+    else:
+        asyncio.run(run(args))
 
 
 if __name__ == "__main__":
