@@ -1,6 +1,6 @@
 """What the interview service adds on top of the LLM, and how many sessions one process holds.
 
-    python bench/serve_latency.py [--sessions 50] [--turns 3] [--held 1000] [--ttft-ms 50]
+    python bench/serve_latency.py [--sessions 50] [--turns 10] [--held 1000] [--ttft-ms 50]
 
 Starts a local OpenAI-compatible fake (fixed time to first token) and `coach serve` pointed at
 it, then:
@@ -10,7 +10,8 @@ it, then:
    each turn (seeded; brisk for a person, who takes far longer to type an answer); --burst
    makes every candidate send at the same instant instead;
 2. in the same run, N concurrent callers make streamed litellm calls straight to the fake with
-   the same arrival pattern, and the time to first chunk minus the same TTFT is measured.
+   the same arrival pattern and the same prompt the server builds for that turn, and the time
+   to first chunk minus the same TTFT is measured.
    They run in a process of their own on the server's core, so both sides pay the same for
    litellm on the same core, and rounds alternate (every candidate's turn 1 served, then
    turn 1 direct, then turn 2 ...) so both sides see the same machine: on a shared VM the
@@ -39,6 +40,7 @@ import websockets
 
 from coach.testing.procs import free_port, wait_ready
 
+QUESTION = "sd-chat-service"
 SAYS = [
     "I'd keep a websocket per device, and a registry in Redis maps each user to the gateway server holding it.",
     "Messages get a per-conversation sequence number and are resent until the device acknowledges them.",
@@ -69,7 +71,7 @@ def schedule(index: int, turns: int, burst: bool) -> list[float]:
 
 async def open_candidate(url: str) -> websockets.ClientConnection:
     ws = await websockets.connect(url, max_size=None)
-    await ws.send(json.dumps({"type": "start", "question_id": "sd-chat-service"}))
+    await ws.send(json.dumps({"type": "start", "question_id": QUESTION}))
     while json.loads(await ws.recv())["type"] != "interviewer.done":
         pass
     return ws
@@ -90,19 +92,40 @@ async def served_turn(ws: websockets.ClientConnection, turn: int, wait: float, t
     out.append((first - sent - ttft_s) * 1000)
 
 
+def interviewer_prompt(turn: int) -> list[dict[str, str]]:
+    """The messages the server sends the model for a candidate's `turn` (0-based) of the
+    benchmark's script: the same prompt, brief and transcript, so both sides ask litellm for
+    the same work (a long conversation costs litellm ~3 ms more than one short message)."""
+    from coach.bank.loader import load_bank
+    from coach.interview import offline_interviewer
+    from coach.interview.llm_interviewer import interviewer_messages
+    from coach.interview.phases import current_phase
+    from coach.storage import Turn
+    from coach.testing.fake_openai import reply_text
+
+    question = load_bank().questions[QUESTION]
+    turns = [Turn(1, "interviewer", offline_interviewer.opening(question))]
+    for i in range(turn + 1):
+        turns.append(Turn(len(turns) + 1, "candidate", SAYS[i % len(SAYS)]))
+        if i < turn:
+            turns.append(Turn(len(turns) + 1, "interviewer", "".join(reply_text(20))))
+    phase = current_phase(question, 0, set())
+    probe = offline_interviewer.next_probe(question, set(), set(), phase.index)
+    return interviewer_messages(question, turns, set(), probe[1] if probe else None, phase.plan.name, 0, phase.plan.budget_s, 8192)
+
+
 async def direct_worker(api_base: str, ttft_s: float) -> None:
-    """The direct side, in its own process: each stdin line is a round (JSON: one wait per
-    caller); its answer is one stdout line, the round's latencies."""
+    """The direct side, in its own process: each stdin line is a round (JSON: the turn and
+    one wait per caller); its answer is one stdout line, the round's latencies."""
     from coach.llm.litellm_provider import _litellm
 
     litellm = _litellm()
 
-    async def one(wait: float, out: list[float]) -> None:
+    async def one(wait: float, messages: list[dict[str, str]], out: list[float]) -> None:
         await asyncio.sleep(wait)
         start = time.perf_counter()
         response = await litellm.acompletion(
-            model="openai/fake-model", api_base=api_base, api_key="sk-fake", max_retries=0, stream=True,
-            messages=[{"role": "user", "content": SAYS[0]}],
+            model="openai/fake-model", api_base=api_base, api_key="sk-fake", max_retries=0, stream=True, messages=messages,
         )
         first = None
         async for chunk in response:
@@ -111,11 +134,13 @@ async def direct_worker(api_base: str, ttft_s: float) -> None:
         assert first is not None
         out.append((first - start - ttft_s) * 1000)
 
-    await one(0, [])  # warm-up: litellm's lazy imports and client creation
+    await one(0, interviewer_prompt(0), [])  # warm-up: litellm's lazy imports and client creation
     print("ready", flush=True)
     for line in sys.stdin:
+        round_ = json.loads(line)
+        messages = interviewer_prompt(round_["turn"])
         out: list[float] = []
-        await asyncio.gather(*(one(wait, out) for wait in json.loads(line)))
+        await asyncio.gather(*(one(wait, messages, out) for wait in round_["waits"]))
         print(json.dumps(out), flush=True)
 
 
@@ -128,9 +153,9 @@ class DirectCallers:
         )
         assert self.proc.stdout is not None and self.proc.stdout.readline().strip() == "ready"
 
-    async def round(self, waits: list[float]) -> list[float]:
+    async def round(self, turn: int, waits: list[float]) -> list[float]:
         assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write(json.dumps(waits) + "\n")
+        self.proc.stdin.write(json.dumps({"turn": turn, "waits": waits}) + "\n")
         self.proc.stdin.flush()
         return json.loads(await asyncio.to_thread(self.proc.stdout.readline))
 
@@ -190,7 +215,7 @@ async def run(args: argparse.Namespace) -> None:
         direct: list[float] = []
         for turn in range(args.turns):
             await asyncio.gather(*(served_turn(ws, turn, plan[turn], ttft, served) for ws, plan in zip(candidates, plans)))
-            direct += await direct_callers.round([plan[turn] for plan in plans])
+            direct += await direct_callers.round(turn, [plan[turn] for plan in plans])
         direct_callers.close()
         for ws in candidates:
             await ws.close()
@@ -232,7 +257,7 @@ async def run(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=50)
-    parser.add_argument("--turns", type=int, default=5)
+    parser.add_argument("--turns", type=int, default=10)
     parser.add_argument("--held", type=int, default=1000)
     parser.add_argument("--ttft-ms", type=float, default=50.0)
     parser.add_argument("--burst", action="store_true", help="every candidate sends each turn at the same instant")
