@@ -58,9 +58,12 @@ def browser():
         b.close()
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, full_page: bool = True) -> None:
+    """Save a screenshot for people to look at. The interview screens are shot as the viewport
+    shows them: a full-page shot grows the window, so the transcript's 60vh box grows too and
+    its scroll position no longer shows what a user sees."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def say(page, text: str) -> None:
@@ -89,7 +92,7 @@ def test_a_whole_interview_with_a_dropped_connection(server, browser):
     say(page, "Each app server reserves a range of ids from a counter and base62-encodes them, so two servers never hand out the same short code.")
     expect(page.locator("#coverage-text")).to_contain_text("1 / 6", timeout=20_000)
     expect(page.locator("#suggestions li").first).to_be_visible()
-    shot(page, "2-interview")
+    shot(page, "2-interview", full_page=False)
 
     # Drop the connection in the middle: the page reconnects by itself and resumes.
     page.evaluate("window.dropped = interview.ws; interview.ws.close()")
@@ -103,7 +106,10 @@ def test_a_whole_interview_with_a_dropped_connection(server, browser):
     page.reload()
     expect(transcript.locator("li.candidate")).to_have_count(3, timeout=20_000)
     expect(page.locator("#conn")).to_have_text("Connected", timeout=20_000)
-    shot(page, "3-resumed")
+    # The newest turn is in view after the reload (the transcript scrolls to its end).
+    last = transcript.locator("li").last
+    expect(last).to_be_in_viewport()
+    shot(page, "3-resumed", full_page=False)
 
     page.get_by_role("button", name="End & grade").click()
     expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)
