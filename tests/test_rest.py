@@ -1,3 +1,4 @@
+import jsonschema
 import pytest
 from fastapi.testclient import TestClient
 
@@ -33,6 +34,30 @@ def test_openapi_docs(client):
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/questions", "/api/questions/{question_id}", "/api/sessions/{session_id}/report", "/healthz"} <= set(paths)
+
+
+def test_every_error_is_documented_with_the_shape_it_has(client):
+    spec = client.get("/openapi.json").json()
+    with client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "start", "question_id": "sd-rate-limiter"})
+        session = until(ws, "interviewer.done")[0]
+    unfinished = {"Authorization": f"Bearer {session['token']}"}
+    report = "/api/sessions/{session_id}/report"
+    cases = [
+        ("/api/questions", "/api/questions?difficulty=impossible", {}, 422),
+        ("/api/questions/{question_id}", "/api/questions/no-such-question", {}, 404),
+        (report, "/api/sessions/x/report", {}, 401),
+        (report, "/api/sessions/x/report", {"Authorization": "Bearer x"}, 404),
+        (report, f"/api/sessions/{session['session_id']}/report", unfinished, 409),
+        (report, f"/api/sessions/{session['session_id']}/report?format=pdf", unfinished, 422),
+    ]
+    for path, url, headers, status in cases:
+        response = client.get(url, headers=headers)
+        assert response.status_code == status, url
+        documented = spec["paths"][path]["get"]["responses"]
+        assert str(status) in documented, f"{path} answers {status} without documenting it"
+        schema = documented[str(status)]["content"]["application/json"]["schema"]
+        jsonschema.validate(response.json(), {**schema, "components": spec["components"]})
 
 
 TOKEN_BUCKET = "I'd use a token bucket per API key that refills at 100 tokens a second, so short bursts pass."

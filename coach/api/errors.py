@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from coach.errors import BankError, CoachError, InvalidInput, ProviderError, UnknownQuestion
 from coach.interview.manager import Unauthorized
@@ -42,6 +43,34 @@ STATUS: dict[type[CoachError], int] = {
 }
 
 
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every REST error: a stable `code` to branch on and a message for people."""
+
+    error: ErrorDetail
+
+
+_MEANING = {
+    401: "No session token: send `Authorization: Bearer <token>`",
+    404: "Not found (or the token does not open it)",
+    409: "Not possible in the current state",
+    422: "Invalid parameters",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, object]]:
+    """OpenAPI entries for the errors a route can answer, all shaped as `ErrorBody`."""
+    return {status: {"model": ErrorBody, "description": _MEANING[status]} for status in statuses}
+
+
+def _body(code: str, message: str) -> dict[str, object]:
+    return ErrorBody(error=ErrorDetail(code=code, message=message)).model_dump()
+
+
 def status_for(exc: CoachError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS:
@@ -60,9 +89,9 @@ def install(app: FastAPI) -> None:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         message = f"{where}: {first['msg']}"
-        return JSONResponse({"error": {"code": "invalid_request", "message": message}}, status_code=422)
+        return JSONResponse(_body("invalid_request", message), status_code=422)
 
     @app.exception_handler(CoachError)
     async def _coach_error(_request: Request, exc: CoachError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
-        return JSONResponse({"error": {"code": exc.code, "message": exc.message}}, status_code=status_for(exc), headers=headers)
+        return JSONResponse(_body(exc.code, exc.message), status_code=status_for(exc), headers=headers)

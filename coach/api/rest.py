@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from coach import __version__
 from coach.api.deps import ServicesDep
-from coach.api.errors import NotReady, Unauthenticated
+from coach.api.errors import NotReady, Unauthenticated, error_responses
 from coach.api.templates import render_report_html
 from coach.bank.models import Company, Difficulty, Kind, Question
 from coach.grading.models import GradeReport
@@ -55,7 +55,7 @@ async def healthz(services: ServicesDep) -> Health:
     )
 
 
-@router.get("/api/questions", tags=["questions"])
+@router.get("/api/questions", tags=["questions"], responses=error_responses(422))
 async def list_questions(
     services: ServicesDep,
     kind: Kind | None = None,
@@ -65,7 +65,7 @@ async def list_questions(
     return [PublicQuestion.of(q) for q in services.bank.filter(kind=kind, difficulty=difficulty, topic=topic)]
 
 
-@router.get("/api/questions/{question_id}", tags=["questions"])
+@router.get("/api/questions/{question_id}", tags=["questions"], responses=error_responses(404, 422))
 async def get_question(question_id: str, services: ServicesDep) -> PublicQuestion:
     return PublicQuestion.of(services.bank.get(question_id))
 
@@ -87,7 +87,7 @@ def _pick_format(explicit: str | None, accept: str) -> str:
 @router.get(
     "/api/sessions/{session_id}/report",
     tags=["sessions"],
-    responses={200: {"content": {v: {} for v in _FORMATS.values()}, "description": "The report"}},
+    responses={200: {"content": {v: {} for v in _FORMATS.values()}, "description": "The report"}, **error_responses(401, 404, 409, 422)},
 )
 async def get_report(
     session_id: str,
