@@ -14,7 +14,6 @@ from coach.protocol import Error, ProtocolError
 from coach.storage import StorageError
 
 
-
 class NotFound(CoachError):
     code = "not_found"
 
