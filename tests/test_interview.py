@@ -83,13 +83,22 @@ def test_probes_never_contain_the_strong_answer(bank):
 
 def test_reply_when_everything_is_covered(bank):
     q = bank.get("sd-url-shortener")
-    text = oi.reply(q, turn_count=5, answers=[], unanswered_questions=0, only_questions=False, covered={kp.id for kp in q.key_points}, asked=set(), phase_index=4, phase_changed_to=None)
+    text = oi.reply(q, turn_count=5, answers=[], unanswered_questions=0, only_questions=False, covered={kp.id for kp in q.key_points}, progressed=True, asked=set(), phase_index=4, phase_changed_to=None)
     assert "end the interview" in text
+
+
+def test_the_acknowledgement_follows_whether_the_answer_moved_the_rubric(bank):
+    q = bank.get("sd-url-shortener")
+    common = dict(answers=[], unanswered_questions=0, only_questions=False, covered=set(), asked=set(), phase_index=2, phase_changed_to=None)
+    moved = {oi.reply(q, turn_count=n, progressed=True, **common).split(" ")[0] for n in range(8)}
+    dodged = {oi.reply(q, turn_count=n, progressed=False, **common).split(" ")[0] for n in range(8)}
+    assert moved.isdisjoint(dodged), "a dodged question is never met with praise"
+    assert all(oi.reply(q, turn_count=n, progressed=False, **common).startswith(("Okay.", "I see.", "Noted.", "Hm, okay.")) for n in range(8))
 
 
 def test_unknown_fact_asks_for_an_assumption(bank):
     q = bank.get("sd-url-shortener")
-    text = oi.reply(q, turn_count=2, answers=[], unanswered_questions=1, only_questions=True, covered=set(), asked=set(), phase_index=0, phase_changed_to=None)
+    text = oi.reply(q, turn_count=2, answers=[], unanswered_questions=1, only_questions=True, covered=set(), progressed=False, asked=set(), phase_index=0, phase_changed_to=None)
     assert "assumption" in text
 
 

@@ -29,7 +29,10 @@ PROBES: dict[Dimension, str] = {
     D.metrics: "How did you measure that, in numbers?",
     D.reflection: "What did you learn, and what would you do differently now?",
 }
-_ACKS = ("Okay.", "Got it.", "Thanks, that's clear.", "Understood.", "Right.")
+# An answer that moved the rubric is acknowledged as such; one that did not gets a neutral
+# word, so the interviewer never sounds pleased with an answer that dodged the question.
+_ACKS_PROGRESS = ("Good.", "That makes sense.", "Okay, good.", "Right, thanks.")
+_ACKS_NEUTRAL = ("Okay.", "I see.", "Noted.", "Hm, okay.")
 
 
 def opening(question: Question) -> str:
@@ -70,11 +73,12 @@ def reply(
     unanswered_questions: int,
     only_questions: bool,
     covered: set[str],
+    progressed: bool,
     asked: set[str],
     phase_index: int,
     phase_changed_to: PhasePlan | None,
 ) -> str:
-    """The interviewer's next turn."""
+    """The interviewer's next turn. `progressed`: the candidate's turn covered a key point."""
     parts: list[str] = []
     if answers:
         parts.extend(f.fact for f in answers)
@@ -86,7 +90,8 @@ def reply(
         parts.append("What else would you like to know before you go on?" if phase_index == 0 else "Go on.")
         return " ".join(parts)
     if not parts:
-        parts.append(_ACKS[turn_count % len(_ACKS)])
+        acks = _ACKS_PROGRESS if progressed else _ACKS_NEUTRAL
+        parts.append(acks[turn_count % len(acks)])
     if phase_changed_to is not None:
         parts.append(f"Let's move on to {phase_changed_to.name.replace('_', ' ')}.")
     probe = next_probe(question, covered, asked, phase_index)

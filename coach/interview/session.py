@@ -210,8 +210,9 @@ class InterviewSession:
             provider = self._llm()
             if provider is None:
                 await self._budget_notice()
+                before = set(self.tracker.covered)
                 await self.services.run_cpu(self.tracker.update, self.candidate_turns())
-                text = await self._offline_reply(reply_turn, await self._emit_phase(self.phase()))
+                text = await self._offline_reply(reply_turn, await self._emit_phase(self.phase()), before)
                 await self._stream_text(reply_turn, text)
             else:
                 text = await self._llm_reply(provider, reply_turn)
@@ -229,7 +230,7 @@ class InterviewSession:
             if self.state is State.replying:
                 self.state = State.active
 
-    async def _offline_reply(self, reply_turn: int, phase_changed: bool) -> str:
+    async def _offline_reply(self, reply_turn: int, phase_changed: bool, covered_before: set[str]) -> str:
         last = self.turns[-1].text
         spans = [s.text for s in sentences(last)]
         questions = [s for s in spans if is_clarifying(s)]
@@ -248,6 +249,7 @@ class InterviewSession:
             unanswered_questions=unanswered,
             only_questions=bool(spans) and len(questions) == len(spans),
             covered=self.tracker.covered,
+            progressed=bool(self.tracker.covered - covered_before),
             asked=self.asked(),
             phase_index=state.index,
             phase_changed_to=state.plan if phase_changed else None,
@@ -263,6 +265,7 @@ class InterviewSession:
         of the previous turn.
         """
         phase = self.phase()
+        covered_before = set(self.tracker.covered)
         probe = offline_interviewer.next_probe(self.question, self.tracker.covered, self.asked(), phase.index)
         messages = interviewer_messages(
             self.question,
@@ -293,7 +296,7 @@ class InterviewSession:
                 Notice(code="provider_failed", message=f"The LLM failed ({exc.message}); the offline coach answers this turn.")
             )
             await self.services.run_cpu(self.tracker.update, self.candidate_turns())
-            text = await self._offline_reply(reply_turn, False)
+            text = await self._offline_reply(reply_turn, False, covered_before)
             await self._stream_text(reply_turn, text)
             return text
         finally:
