@@ -192,6 +192,31 @@ def test_start_screen_filters_interview_mode_and_an_answer_that_never_arrived(se
     expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)
 
 
+def test_a_reply_that_starts_over_replaces_the_part_that_had_arrived(server, browser):
+    # The frames a client gets when the server was killed mid-reply and restarted
+    # (test_serve_e2e drives the server side): part of a turn, the notice, the whole turn.
+    page = browser.new_page()
+    page.goto(server + "/")
+    page.get_by_role("button", name="Start: A URL shortener").click()
+    transcript = page.locator("#transcript")
+    expect(transcript.locator("li.interviewer").first).to_contain_text("Design a service", timeout=20_000)
+    page.evaluate("""() => {
+      const frames = [
+        {type: "interviewer.delta", turn: 3, text: "Half a rep"},
+        {type: "notice", code: "reply_restarted", message: "The reply to your last turn was cut off; it starts again from the beginning."},
+        {type: "interviewer.delta", turn: 3, text: "A whole "},
+        {type: "interviewer.delta", turn: 3, text: "reply."},
+      ];
+      const first = interview.state.last_seq + 1;
+      frames.forEach((f, i) => interview.handle({...f, seq: first + i}));
+    }""")
+    reply = transcript.locator("li.interviewer").nth(1)
+    expect(reply).to_contain_text("A whole reply.")
+    expect(reply).not_to_contain_text("Half a rep")
+    expect(page.locator("#notice")).to_contain_text("starts again from the beginning")
+    page.close()
+
+
 def test_voice_controls_only_where_the_browser_has_speech(server, browser):
     page = browser.new_page()
     page.add_init_script("delete window.SpeechRecognition; delete window.webkitSpeechRecognition; delete window.speechSynthesis;")

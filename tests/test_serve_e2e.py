@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -98,29 +99,39 @@ def test_offline_interview_through_coach_serve(tmp_path, cache_dir, servers):
     assert report["session_id"] == session["session_id"] and report["score"] > 0
 
 
-def test_llm_tokens_stream_through_from_an_openai_compatible_server(tmp_path, cache_dir, servers):
-    fake_port = free_port()
-    fake_log = tmp_path / "fake.log"
-    with fake_log.open("w") as log:
+@contextmanager
+def fake_llm(tmp_path: Path, chunks: int, chunk_delay_ms: int) -> Iterator[dict[str, str]]:
+    """A local OpenAI-compatible server; yields the settings that point `coach serve` at it."""
+    port = free_port()
+    log_path = tmp_path / f"fake-{port}.log"
+    with log_path.open("w") as log:
         fake = subprocess.Popen(
-            [sys.executable, "-m", "coach.testing.fake_openai", "--port", str(fake_port), "--ttft-ms", "50", "--chunks", "8", "--chunk-delay-ms", "40"],
+            [sys.executable, "-m", "coach.testing.fake_openai", "--port", str(port), "--ttft-ms", "50", "--chunks", str(chunks), "--chunk-delay-ms", str(chunk_delay_ms)],
             stdout=log,
             stderr=subprocess.STDOUT,
         )
     try:
-        wait_ready(f"http://127.0.0.1:{fake_port}/v1/models", fake, fake_log)
-        server = Server(
-            tmp_path / "data",
-            cache_dir,
-            COACH_MODEL="openai/fake-model",
-            COACH_API_BASE=f"http://127.0.0.1:{fake_port}/v1",
-            COACH_API_KEY="sk-fake-key",
-        )
+        wait_ready(f"http://127.0.0.1:{port}/v1/models", fake, log_path)
+        yield {"COACH_MODEL": "openai/fake-model", "COACH_API_BASE": f"http://127.0.0.1:{port}/v1", "COACH_API_KEY": "sk-fake-key"}
+    finally:
+        fake.terminate()
+        fake.wait(10)
+
+
+def start_and_say(ws) -> dict:
+    """Start an interview on the chat service and send one answer; return the session frame."""
+    ws.send(json.dumps({"type": "start", "question_id": "sd-chat-service"}))
+    session = recv_until(ws, "interviewer.done")[0]
+    ws.send(json.dumps({"type": "say", "text": "I'd keep a websocket per device."}))
+    return session
+
+
+def test_llm_tokens_stream_through_from_an_openai_compatible_server(tmp_path, cache_dir, servers):
+    with fake_llm(tmp_path, chunks=8, chunk_delay_ms=40) as llm:
+        server = Server(tmp_path / "data", cache_dir, **llm)
         servers.append(server.start())
         with connect(server.ws_url) as ws:
-            ws.send(json.dumps({"type": "start", "question_id": "sd-chat-service"}))
-            assert recv_until(ws, "interviewer.done")[0]["provider"] == "openai/fake-model"
-            ws.send(json.dumps({"type": "say", "text": "I'd keep a websocket per device."}))
+            assert start_and_say(ws)["provider"] == "openai/fake-model"
             arrivals = []
             while True:
                 frame = json.loads(ws.recv(timeout=60))
@@ -133,9 +144,31 @@ def test_llm_tokens_stream_through_from_an_openai_compatible_server(tmp_path, ca
         assert done["text"] == "That is a reasonable start. How would that"
         # Streamed as the fake sent them (40 ms apart), not buffered until the end.
         assert arrivals[-1][0] - arrivals[0][0] > 0.2
-    finally:
-        fake.terminate()
-        fake.wait(10)
+
+
+def test_a_reply_cut_off_by_kill_9_starts_again_after_the_restart(tmp_path, cache_dir, servers):
+    with fake_llm(tmp_path, chunks=8, chunk_delay_ms=300) as llm:
+        first = Server(tmp_path / "data", cache_dir, **llm)
+        servers.append(first.start())
+        with connect(first.ws_url) as ws:
+            session = start_and_say(ws)
+            seen = recv_until(ws, "interviewer.delta")
+            seen += recv_until(ws, "interviewer.delta")  # two of eight tokens, then the crash
+            first.kill9()
+
+        second = Server(tmp_path / "data", cache_dir, **llm)
+        servers.append(second.start())
+        with connect(second.ws_url) as ws:
+            ws.send(json.dumps({"type": "resume", "session_id": session["session_id"], "token": session["token"], "last_seq": seen[-1]["seq"]}))
+            after = recv_until(ws, "interviewer.done")
+    seqs = [f["seq"] for f in after]
+    assert seqs == list(range(seen[-1]["seq"] + 1, seen[-1]["seq"] + 1 + len(after))), "nothing skipped, nothing twice"
+    kinds = [f["type"] for f in after]
+    restarted = kinds.index("notice")
+    assert after[restarted]["code"] == "reply_restarted"
+    assert set(kinds[:restarted]) <= {"interviewer.delta"}, "only what was sent before the crash comes before the notice"
+    new = [f["text"] for f in after[restarted:] if f["type"] == "interviewer.delta"]
+    assert "".join(new) == after[-1]["text"] == "That is a reasonable start. How would that", "the reply starts over, whole"
 
 
 def test_a_session_survives_kill_9_and_restart(tmp_path, cache_dir, servers):

@@ -67,7 +67,7 @@ class Interviews:
         session = await self._load(row.id)
         await session.attach(send, frame.last_seq)
         if session.reply_pending:
-            session.start_reply()
+            session.start_reply(again=True)
         return session
 
     async def _load(self, session_id: str) -> InterviewSession:

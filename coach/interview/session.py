@@ -189,10 +189,11 @@ class InterviewSession:
         self.turns.append(Turn(turn=turn, role="candidate", text=text))
         self.start_reply()
 
-    def start_reply(self) -> None:
-        """Answer the latest candidate turn in the background (also used after a restart)."""
+    def start_reply(self, *, again: bool = False) -> None:
+        """Answer the latest candidate turn in the background. `again`: an earlier reply to it
+        was cut off (the server stopped mid-reply), and the client may hold part of it."""
         self.state = State.replying
-        self._reply = asyncio.create_task(self._respond())
+        self._reply = asyncio.create_task(self._respond(again))
 
     def tasks(self) -> set[asyncio.Task[None]]:
         """Work still running for this session."""
@@ -203,10 +204,14 @@ class InterviewSession:
         """The last turn is the candidate's and nothing is answering it (after a crash)."""
         return self.state is State.active and bool(self.turns) and self.turns[-1].role == "candidate"
 
-    async def _respond(self) -> None:
+    async def _respond(self, again: bool = False) -> None:
         candidate_turn = len(self.turns)
         reply_turn = candidate_turn + 1
         try:
+            if again:
+                await self.emit(
+                    Notice(code="reply_restarted", message="The reply to your last turn was cut off; it starts again from the beginning.")
+                )
             provider = self._llm()
             if provider is None:
                 await self._budget_notice()

@@ -188,6 +188,8 @@ const interview = {
         s.notice = f.message;
         // The server stored the answer but could not reply: let the candidate say it again.
         if (f.code === "internal_error" && s.pending) s.pending = null;
+        // A reply cut off by a server restart starts over: drop the part of it that arrived.
+        if (f.code === "reply_restarted") s.messages = s.messages.filter((m) => m.role !== "interviewer" || m.done);
         break;
       case "report": this.finish(f.report); return;
       case "error": this.error(f); break;
