@@ -18,10 +18,11 @@ R = TypeVar("R")
 def uncancellable(method: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R]]:
     """Run a database call to completion even if its caller is cancelled.
 
-    Cancelling a query mid-flight makes SQLAlchemy invalidate the connection, which can leave
-    it waiting on a driver that never answers (seen with aiosqlite). The call runs in its own
-    task, which the store holds until it ends; the caller may still be cancelled while it
-    waits.
+    Cancelling a query of the network driver (asyncpg) mid-flight makes SQLAlchemy invalidate
+    the connection, which can leave it waiting on a driver that never answers (seen with the
+    aiosqlite driver we used before). The call runs in its own task, which the store holds
+    until it ends; the caller may still be cancelled while it waits. (SQLite's thread runs a
+    call to completion anyway; the wrapper costs it one task per call, off the reply's path.)
     """
 
     @functools.wraps(method)
