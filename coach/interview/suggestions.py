@@ -42,7 +42,7 @@ def suggest(
 ) -> list[Suggestion]:
     items: list[Suggestion] = []
     for service in [s for s in question.key_services if not _mentioned(s, candidate_text)][:2]:
-        items.append(Suggestion(category="key_service", title=service, detail=f"A design like this usually has: {service}. Where does it fit in yours?"))
+        items.append(Suggestion(category="key_service", title=service, detail="Designs like this usually have one, and yours has not mentioned it yet. Where would it sit, and what talks to it?"))
 
     uncovered = [kp for kp in question.key_points if kp.id not in covered]
     patterns = [p for p in bank.patterns.values() if not any(re.search(rf"\b{re.escape(k.lower())}\b", candidate_text.lower()) for k in (p.name, *p.keywords))]
