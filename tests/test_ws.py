@@ -52,6 +52,7 @@ def test_a_whole_offline_interview(client):
         send(ws, {"type": "hint"})
         hint = ws.receive_json()
         assert hint["type"] == "suggestions" and hint["items"]
+        assert client.app.state.services.replies_first.starting == 0, "every reply that started is counted out"
 
         send(ws, {"type": "end"})
         report = until(ws, "report")[-1]["report"]

@@ -104,6 +104,7 @@ def test_provider_error_mid_turn_notices_and_the_offline_coach_answers(make_clie
             # The session goes on.
             send(ws, {"type": "ping"})
             assert ws.receive_json()["type"] == "pong"
+            assert client.app.state.services.replies_first.starting == 0, "a failed reply is counted out too"
 
 
 def test_a_new_phase_is_announced_before_the_reply_or_the_failure_notice(make_client, monkeypatch):

@@ -1,4 +1,5 @@
-"""What every interview session shares: settings, bank, storage, provider, graders, a CPU worker."""
+"""What every interview session shares: settings, bank, storage, provider, graders, a CPU worker,
+and the rule that replies go before background work."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from coach.bank.loader import QuestionBank
 from coach.config import Settings
 from coach.grading.offline import OfflineGrader
 from coach.grading.service import GradingService
+from coach.interview.priority import RepliesFirst
 from coach.llm.base import Provider
 from coach.storage import Store
 
@@ -44,6 +46,7 @@ class Services:
     grader: OfflineGrader
     grading: GradingService
     cpu: ThreadPoolExecutor = field(default_factory=cpu_worker)
+    replies_first: RepliesFirst = field(default_factory=RepliesFirst)
 
     async def run_cpu(self, fn: Callable[..., T], *args: Any) -> T:
         return await runner(self.cpu)(fn, *args)

@@ -74,6 +74,7 @@ class InterviewSession:
         self._reply: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[None]] = set()
         self._budget_noticed = False
+        self._starting = False  # a reply is under way and has sent nothing yet
 
     # -- frames -----------------------------------------------------------------------------
 
@@ -86,6 +87,14 @@ class InterviewSession:
             stored = frame.model_copy(update={"token": ""}).model_dump_json() if isinstance(frame, SessionFrame) else body
             await self.services.store.add_frame(self.id, self.seq, stored)
             await self._deliver(body)
+        if self._starting and isinstance(frame, (InterviewerDelta, InterviewerDone, Notice)):
+            self._started()
+
+    def _started(self) -> None:
+        """The reply under way has sent its first frame (or ended): background work may run."""
+        if self._starting:
+            self._starting = False
+            self.services.replies_first.end()
 
     async def _deliver(self, body: str) -> None:
         if self._send is None:
@@ -193,6 +202,8 @@ class InterviewSession:
         """Answer the latest candidate turn in the background. `again`: an earlier reply to it
         was cut off (the server stopped mid-reply), and the client may hold part of it."""
         self.state = State.replying
+        self._starting = True
+        self.services.replies_first.begin()
         self._reply = asyncio.create_task(self._respond(again))
 
     def tasks(self) -> set[asyncio.Task[None]]:
@@ -232,6 +243,7 @@ class InterviewSession:
             log.exception("reply to turn %s of session %s failed", candidate_turn, self.id)
             await self.emit(Notice(code="internal_error", message="Something went wrong answering that turn; please say it again."))
         finally:
+            self._started()
             if self.state is State.replying:
                 self.state = State.active
 
@@ -326,6 +338,7 @@ class InterviewSession:
 
     async def _suggest_after_turn(self, turn: int, provider: Provider | None) -> None:
         try:
+            await self.services.replies_first.background()
             await self._emit_suggestions(turn, provider)
         except Exception:  # the turn itself is answered; only its suggestions are missing
             log.exception("suggestions after turn %s of session %s failed", turn, self.id)
