@@ -81,6 +81,25 @@ async def test_without_fallbacks_a_failed_stream_is_one_request_and_a_provider_e
     assert route.call_count == 1, "no hidden retries"
 
 
+async def test_without_fallbacks_a_stream_gets_the_stream_timeout(monkeypatch):
+    from coach.llm.litellm_provider import _litellm
+
+    seen: list[dict] = []
+
+    async def fake_acompletion(**kwargs):
+        seen.append(kwargs)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(_litellm(), "acompletion", fake_acompletion)
+    provider = LiteLLMProvider(settings(request_timeout_s=60, stream_timeout_s=7))
+    with pytest.raises(ProviderError):
+        await provider.complete([{"role": "user", "content": "x"}])
+    with pytest.raises(ProviderError):
+        [p async for p in provider.stream([{"role": "user", "content": "x"}])]
+    assert [(k["timeout"], k.get("stream", False)) for k in seen] == [(60, False), (7, True)]
+    assert all("stream_timeout" not in k and k["max_retries"] == 0 for k in seen)
+
+
 async def test_real_providers_are_blocked_in_tests():
     provider = LiteLLMProvider(Settings(model="openai/gpt-4o-mini", api_key="sk-x"))
     with pytest.raises(ProviderError, match="disabled"):

@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from coach.bank.loader import QuestionBank
 from coach.errors import ProviderError

@@ -226,10 +226,7 @@ class InterviewSession:
             provider = self._llm()
             if provider is None:
                 await self._budget_notice()
-                before = set(self.tracker.covered)
-                await self.services.run_cpu(self.tracker.update, self.candidate_turns())
-                text = await self._offline_reply(reply_turn, await self._emit_phase(self.phase()), before)
-                await self._stream_text(reply_turn, text)
+                text = await self._answer_offline(reply_turn, set(self.tracker.covered), phase_may_change=True)
             else:
                 text = await self._llm_reply(provider, reply_turn)
             await self.emit(Coverage(covered=sorted(self.tracker.covered), total=len(self.question.key_points)))
@@ -246,6 +243,18 @@ class InterviewSession:
             self._started()
             if self.state is State.replying:
                 self.state = State.active
+
+    def _score(self) -> Awaitable[set[str]]:
+        """Grade the candidate's turns for rubric coverage, on the CPU worker."""
+        return self.services.run_cpu(self.tracker.update, self.candidate_turns())
+
+    async def _answer_offline(self, reply_turn: int, covered_before: set[str], *, phase_may_change: bool) -> str:
+        """Score the turn, then stream the offline interviewer's reply to it."""
+        await self._score()
+        phase_changed = await self._emit_phase(self.phase()) if phase_may_change else False
+        text = await self._offline_reply(reply_turn, phase_changed, covered_before)
+        await self._stream_text(reply_turn, text)
+        return text
 
     async def _offline_reply(self, reply_turn: int, phase_changed: bool, covered_before: set[str]) -> str:
         last = self.turns[-1].text
@@ -295,7 +304,7 @@ class InterviewSession:
             provider.context_window(),
         )
         phase_frame = asyncio.create_task(self._emit_phase(phase))
-        scoring: asyncio.Task[set[str]] | None = None
+        scoring: asyncio.Future[set[str]] | None = None
         pieces: list[str] = []
         try:
             async for piece in provider.stream(messages):
@@ -304,7 +313,7 @@ class InterviewSession:
                 pieces.append(piece)
                 await self.emit(InterviewerDelta(turn=reply_turn, text=piece))
                 if scoring is None:
-                    scoring = asyncio.create_task(self.services.run_cpu(self.tracker.update, self.candidate_turns()))
+                    scoring = asyncio.ensure_future(self._score())
             if not "".join(pieces).strip():
                 raise ProviderError("the model sent an empty reply")
         except ProviderError as exc:
@@ -312,10 +321,8 @@ class InterviewSession:
             await self.emit(
                 Notice(code="provider_failed", message=f"The LLM failed ({exc.message}); the offline coach answers this turn.")
             )
-            await self.services.run_cpu(self.tracker.update, self.candidate_turns())
-            text = await self._offline_reply(reply_turn, False, covered_before)
-            await self._stream_text(reply_turn, text)
-            return text
+            # The phase frame already went out with the model's request.
+            return await self._answer_offline(reply_turn, covered_before, phase_may_change=False)
         finally:
             if scoring is not None:
                 await scoring

@@ -73,11 +73,14 @@ class LiteLLMProvider(Provider):
         self.model = settings.model
         self._api_base = settings.api_base
         self._secrets = [settings.api_key.get_secret_value()] if settings.api_key else []
-        self._params = _params(settings.model, settings)
+        params = _params(settings.model, settings)
+        # Without a Router, litellm takes one `timeout`: the stream's for streams.
+        direct = {k: v for k, v in params.items() if k != "stream_timeout"}
+        self._direct = {False: direct, True: {**direct, "timeout": settings.stream_timeout_s}}
         self._router: Any = None
         if settings.fallback_models:
             names = [f"fallback-{i}" for i in range(len(settings.fallback_models))]
-            model_list = [{"model_name": PRIMARY, "litellm_params": dict(self._params)}]
+            model_list = [{"model_name": PRIMARY, "litellm_params": params}]
             model_list += [
                 {"model_name": n, "litellm_params": _params(m, settings)}
                 for n, m in zip(names, settings.fallback_models, strict=True)
@@ -87,11 +90,7 @@ class LiteLLMProvider(Provider):
     async def _acompletion(self, **kwargs: Any) -> Any:
         if self._router is not None:
             return await self._router.acompletion(model=PRIMARY, **kwargs)
-        params = dict(self._params)
-        stream_timeout = params.pop("stream_timeout")
-        if kwargs.get("stream"):
-            params["timeout"] = stream_timeout
-        return await _litellm().acompletion(**params, **kwargs)
+        return await _litellm().acompletion(**self._direct[bool(kwargs.get("stream"))], **kwargs)
 
     async def warm(self) -> None:
         """Pay litellm's lazy loading now rather than in the first interview's first reply.
