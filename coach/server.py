@@ -44,6 +44,9 @@ def run(host: str | None = None, port: int | None = None) -> None:
         ws="websockets-sansio",
         # Larger client frames are refused by the websocket layer with close code 1009.
         ws_max_size=settings.max_frame_bytes,
+        # Frames are small JSON (a reply arrives in pieces of a few words): compressing each one
+        # costs CPU on the path to every token, and a zlib context per connection.
+        ws_per_message_deflate=False,
         log_level="info",
         log_config=log_config,
         access_log=False,

@@ -90,6 +90,8 @@ def test_offline_interview_through_coach_serve(tmp_path, cache_dir, servers):
     health = httpx.get(f"http://127.0.0.1:{server.port}/healthz").json()
     assert health["provider"] == "offline" and health["database"] == "sqlite"
     with connect(server.ws_url) as ws:
+        # The client offers compression; small frames are cheaper sent as they are.
+        assert "Sec-WebSocket-Extensions" not in ws.response.headers
         ws.send(json.dumps({"type": "start", "question_id": "sd-url-shortener"}))
         session = recv_until(ws, "interviewer.done")[0]
         ws.send(json.dumps({"type": "say", "text": "Each app server reserves a range of ids from a counter and base62-encodes them, so two servers never collide."}))
