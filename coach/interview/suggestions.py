@@ -28,6 +28,13 @@ def _mentioned(name: str, text: str) -> bool:
     return any(re.search(rf"\b{re.escape(w)}", lowered) for w in words)
 
 
+def _says(term: str, lowered: str) -> bool:
+    """`term` appears in `lowered` as whole words. The substring test first: this runs for
+    every keyword of every pattern after every turn, on the worker that shares the GIL with
+    the event loop, and most keywords are not there at all."""
+    return term in lowered and re.search(rf"\b{re.escape(term)}\b", lowered) is not None
+
+
 def pattern_text(p: Pattern) -> str:
     return f"{p.name}: {p.summary} Use when {'; '.join(p.use_when)}."
 
@@ -45,7 +52,8 @@ def suggest(
         items.append(Suggestion(category="key_service", title=service, detail="Designs like this usually have one, and yours has not mentioned it yet. Where would it sit, and what talks to it?"))
 
     uncovered = [kp for kp in question.key_points if kp.id not in covered]
-    patterns = [p for p in bank.patterns.values() if not any(re.search(rf"\b{re.escape(k.lower())}\b", candidate_text.lower()) for k in (p.name, *p.keywords))]
+    lowered = candidate_text.lower()
+    patterns = [p for p in bank.patterns.values() if not any(_says(k.lower(), lowered) for k in (p.name, *p.keywords))]
     if uncovered and patterns:
         vectors = embedder.encode([kp.text for kp in uncovered] + [pattern_text(p) for p in patterns])
         need, offer = vectors[: len(uncovered)], vectors[len(uncovered) :]
