@@ -50,6 +50,24 @@ def test_brief_answers_only_what_was_asked(bank, question, expected):
     assert len(facts) == len(expected)
 
 
+@pytest.mark.parametrize(
+    ("question_id", "question", "topics"),
+    [
+        ("sd-url-shortener", "How many new URLs per day?", ["traffic"]),
+        ("sd-url-shortener", "How long do we keep links?", ["data"]),
+        ("sd-url-shortener", "Do we need user accounts?", ["scope"]),
+        ("sd-chat-service", "Do we need read receipts?", ["scope"]),
+        ("sd-chat-service", "Do we need end-to-end encryption?", []),
+        ("sd-news-feed", "How many posts per day?", ["traffic"]),
+        ("sd-rate-limiter", "Which regions do we run in?", []),
+    ],
+)
+def test_brief_answers_by_topic(bank, question_id, question, topics):
+    """Rates per day are traffic, "do we need ..." is scope; a brief that is silent says nothing."""
+    facts = answer_from_brief(question, bank.get(question_id).brief, get_embedder())
+    assert [f.topic.value for f in facts] == topics
+
+
 def test_clarifying_questions():
     assert is_clarifying("What's the peak traffic?")
     assert is_clarifying("how many users")

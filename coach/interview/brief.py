@@ -11,9 +11,9 @@ from coach.grading.embedder import Embedder
 
 T = BriefTopic
 _TOPIC_WORDS: dict[BriefTopic, tuple[str, ...]] = {
-    T.scope: ("feature", "features", "scope", "functional", "functionality", "requirements", "use case", "in scope", "support", "what does", "what should"),
+    T.scope: ("feature", "features", "scope", "functional", "functionality", "requirements", "use case", "in scope", "support", "what does", "what should", "do we need", "required", "optional"),
     T.users: ("users", "user", "dau", "mau", "daily active", "monthly active", "people", "customers", "accounts", "players", "drivers", "devices", "how many"),
-    T.traffic: ("traffic", "qps", "rps", "requests", "per second", "per minute", "peak", "load", "throughput", "volume", "messages", "orders", "writes", "reads", "read", "write", "spike"),
+    T.traffic: ("traffic", "qps", "rps", "requests", "per second", "per minute", "peak", "load", "throughput", "volume", "messages", "orders", "writes", "reads", "read", "write", "spike", "ratio", "per day", "per hour", "per month", "each day", "a day", "daily", "created"),
     T.latency: ("latency", "fast", "p99", "p95", "p50", "milliseconds", " ms", "response time", "slow", "quickly"),
     T.availability: ("availability", "available", "uptime", "nines", "downtime", "sla", "slo", "outage", "fail", "failure"),
     T.consistency: ("consistency", "consistent", "ordering", "order", "duplicate", "duplicates", "exactly once", "at least once", "stale", "strong"),
