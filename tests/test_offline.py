@@ -98,3 +98,20 @@ def test_custom_rubric_restating_a_bank_point_keeps_its_credit():
     rubric = Rubric.model_validate({"question": "Design a URL shortener", "key_points": [{"id": "keys", "text": "Generates unique short keys"}, {"id": "cache", "text": "Caches hot redirects"}]})
     answer = "Each app server leases a block of ids from a counter and base62-encodes them, so two servers never produce the same short key."
     assert [v.status for v in OfflineGrader(bank=bank).grade(rubric, answer).verdicts] == ["covered", "missed"]
+
+
+def test_regrading_a_transcript_repeats_no_sentence_check(grader, rubric):
+    """Live coverage re-grades the whole transcript after every turn; sentences already
+    checked cost nothing the second time."""
+    from coach.grading import checks
+
+    answer = (
+        "Each app server reserves a range of ids from a counter and base62-encodes them. "
+        "Redirects read from a Redis cache first, because reads outnumber writes 100 to 1. "
+        "We won't shard the database yet."
+    )
+    first = grader.grade(rubric, answer)
+    cached = [checks.has_substance, checks.declines, checks.addresses_grader]
+    misses = [f.cache_info().misses for f in cached]
+    assert grader.grade(rubric, answer) == first
+    assert [f.cache_info().misses for f in cached] == misses

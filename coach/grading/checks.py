@@ -7,9 +7,13 @@ rules can. Each returns a plain verdict on one sentence so it can be tested in i
 
 from __future__ import annotations
 
+import functools
 import re
 
 _I = re.IGNORECASE
+# Live coverage re-grades the whole transcript after every turn: the same sentences go through
+# the same checks again and again, so each check remembers its answers, like the embedder.
+_cached = functools.lru_cache(maxsize=16_384)
 
 # --- Text addressed to the grader -----------------------------------------------------------
 
@@ -47,6 +51,7 @@ _GRADER_VERB = re.compile(
 )
 
 
+@_cached
 def addresses_grader(sentence: str) -> bool:
     """True if the sentence talks to the grader or an AI instead of about the design."""
     if _INJECTION_STRONG.search(sentence):
@@ -89,11 +94,13 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+@_cached
 def declines(text: str) -> bool:
     """True if the text turns the idea down, puts it off, or admits not knowing it."""
     return bool(_DECLINE.search(text) or _UNSURE.search(text))
 
 
+@_cached
 def keypoint_tolerates_negation(key_point_text: str) -> bool:
     return bool(_KEYPOINT_ABOUT_CHOICE.search(key_point_text))
 
@@ -175,6 +182,7 @@ def is_list_of_names(text: str) -> bool:
     return short / len(items) >= 0.75
 
 
+@_cached
 def has_substance(text: str) -> bool:
     """True if the text carries a mechanism, a number or a reason rather than only names."""
     words = content_words(text)
