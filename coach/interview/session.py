@@ -87,7 +87,7 @@ class InterviewSession:
             stored = frame.model_copy(update={"token": ""}).model_dump_json() if isinstance(frame, SessionFrame) else body
             await self.services.store.add_frame(self.id, self.seq, stored)
             await self._deliver(body)
-        if self._starting and isinstance(frame, (InterviewerDelta, InterviewerDone, Notice)):
+        if isinstance(frame, (InterviewerDelta, InterviewerDone, Notice)):
             self._started()
 
     def _started(self) -> None:
