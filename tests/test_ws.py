@@ -1,10 +1,14 @@
 
+import asyncio
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from coach.api.app import create_app
 from coach.config import Settings
+from coach.storage import Store
 from wsclient import of, say, send, until
 
 
@@ -84,6 +88,60 @@ def test_resume_replays_missed_frames_then_continues(client):
         assert replay == frames[3:]
         more = say(ws, "Then I'd cache the hot links in Redis, because reads dominate.")
         assert more[0]["seq"] == frames[-1]["seq"] + 1
+
+
+def test_a_delta_goes_out_while_it_is_being_stored(client, monkeypatch):
+    received: set[int] = set()
+    stored_first: list[int] = []  # deltas whose write finished before the client had them
+    queue_frame = Store.queue_frame
+
+    def slow_delta_writes(self, session_id, seq, body):
+        writing = queue_frame(self, session_id, seq, body)
+        if json.loads(body)["type"] != "interviewer.delta":
+            return writing
+
+        async def held():
+            for _ in range(50):
+                if seq in received:
+                    break
+                await asyncio.sleep(0.01)
+            else:
+                stored_first.append(seq)
+            await writing
+
+        return asyncio.ensure_future(held())
+
+    monkeypatch.setattr(Store, "queue_frame", slow_delta_writes)
+    with client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "start", "question_id": "sd-url-shortener"})
+        frames = []
+        while not frames or frames[-1]["type"] != "interviewer.done":
+            frames.append(ws.receive_json())
+            received.add(frames[-1]["seq"])
+    assert of(frames, "interviewer.delta") and stored_first == []
+    assert [f["seq"] for f in frames] == list(range(1, len(frames) + 1))
+
+
+def test_a_client_one_delta_ahead_of_the_store_gets_the_restarted_reply_after_it(tmp_path):
+    """The server died right after sending the first delta of a reply, before storing it."""
+    settings = Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+    with TestClient(create_app(settings)) as client, client.websocket_connect("/ws/interview") as ws:
+        opening = start(ws)
+    sid, token, last_stored = opening[0]["session_id"], opening[0]["token"], opening[-1]["seq"]
+
+    async def candidate_turn_stored_before_the_crash():
+        store = Store(settings.resolved_database_url)
+        await store.start()
+        await store.add_turn(sid, 2, "candidate", "How many new links per month?")
+        await store.close()
+
+    asyncio.run(candidate_turn_stored_before_the_crash())
+    with TestClient(create_app(settings)) as client, client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "resume", "session_id": sid, "token": token, "last_seq": last_stored + 1})
+        after = until(ws, "interviewer.done")
+    assert after[0]["type"] == "notice" and after[0]["code"] == "reply_restarted"
+    assert [f["seq"] for f in after] == list(range(last_stored + 2, last_stored + 2 + len(after))), "nothing the client would drop"
+    assert "100M new short links per month" in after[-1]["text"]
 
 
 def test_resume_replay_never_contains_the_token(client):

@@ -4,7 +4,7 @@
     active --end--> grading --> ended          (end while replying waits for the reply)
 
 Every server frame gets the next `seq` under one lock, is written to the store, and only then
-is sent to the attached connection, if any. Generation does not depend on the connection: a
+is sent to the attached connection, if any; an `interviewer.delta` is sent while it is written. Generation does not depend on the connection: a
 reply goes on (and is stored) when the client drops, and `attach` replays what it missed.
 """
 
@@ -85,8 +85,16 @@ class InterviewSession:
             body = frame.model_dump_json()
             # The token is the client's secret: stored frames never carry it.
             stored = frame.model_copy(update={"token": ""}).model_dump_json() if isinstance(frame, SessionFrame) else body
-            await self.services.store.add_frame(self.id, self.seq, stored)
-            await self._deliver(body)
+            if isinstance(frame, InterviewerDelta):
+                # A token is what the candidate is waiting for: it goes out while it is being
+                # stored. The lock is held until it is stored, so at most one frame sent is
+                # ever missing from the store (see `attach`).
+                storing = self.services.store.queue_frame(self.id, self.seq, stored)
+                await self._deliver(body)
+                await storing
+            else:
+                await self.services.store.add_frame(self.id, self.seq, stored)
+                await self._deliver(body)
         if isinstance(frame, (InterviewerDelta, InterviewerDone, Notice)):
             self._started()
 
@@ -107,6 +115,10 @@ class InterviewSession:
     async def attach(self, send: Send, last_seq: int) -> None:
         """Replay every stored frame after `last_seq`, then deliver new frames to `send`."""
         async with self._emit_lock:
+            # A server that died while storing a delta it had sent leaves the client one frame
+            # ahead of the store. That delta's reply starts again; its frames must not reuse
+            # the seq the client already has.
+            self.seq = max(self.seq, min(last_seq, self.seq + 1))
             self._send = send
             for body in await self.services.store.frames_after(self.id, last_seq):
                 await self._deliver(body)

@@ -151,8 +151,12 @@ class Store:
 
     # -- frames -----------------------------------------------------------------------------
 
+    def queue_frame(self, session_id: str, seq: int, body: str) -> asyncio.Future[None]:
+        """Start storing a frame; the future settles once it is committed."""
+        return self._inserts.queue(tables.frames, {"session_id": session_id, "seq": seq, "body": body})
+
     async def add_frame(self, session_id: str, seq: int, body: str) -> None:
-        await self._inserts.insert(tables.frames, {"session_id": session_id, "seq": seq, "body": body})
+        await self.queue_frame(session_id, seq, body)
 
     @uncancellable
     async def frames_after(self, session_id: str, last_seq: int) -> list[str]:

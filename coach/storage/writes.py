@@ -47,14 +47,18 @@ class GroupCommit:
         self._pending: list[tuple[Table, dict[str, Any], asyncio.Future[None]]] = []
         self._task: asyncio.Task[None] | None = None
 
-    async def insert(self, table: Table, row: dict[str, Any]) -> None:
+    def queue(self, table: Table, row: dict[str, Any]) -> asyncio.Future[None]:
+        """Add a row to the next batch; the future settles once the row is committed.
+        Cancelling the future cancels only the wait: the row is in the batch and gets written.
+        (No shield: it would cost every caller one more turn of the event loop.)"""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._pending.append((table, row, done))
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run())
-        # A cancelled caller cancels only its wait: the row is in the batch and gets written.
-        # (No shield: it would cost every caller one more turn of the event loop.)
-        await done
+        return done
+
+    async def insert(self, table: Table, row: dict[str, Any]) -> None:
+        await self.queue(table, row)
 
     async def _run(self) -> None:
         while self._pending:
