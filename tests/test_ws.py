@@ -1,6 +1,8 @@
 
 import asyncio
 import json
+import threading
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -142,6 +144,64 @@ def test_a_client_one_delta_ahead_of_the_store_gets_the_restarted_reply_after_it
     assert after[0]["type"] == "notice" and after[0]["code"] == "reply_restarted"
     assert [f["seq"] for f in after] == list(range(last_stored + 2, last_stored + 2 + len(after))), "nothing the client would drop"
     assert "100M new short links per month" in after[-1]["text"]
+
+
+def test_an_opening_cut_off_by_a_crash_starts_again_on_resume(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+    sid, token = "ab" * 16, "t0ken"
+
+    async def crashed_while_opening():
+        store = Store(settings.resolved_database_url)
+        await store.start()
+        await store.create_session(sid, token, "sd-url-shortener", "offline")
+        await store.add_frame(sid, 1, json.dumps({"type": "session", "seq": 1, "session_id": sid, "token": ""}))
+        await store.close()
+
+    asyncio.run(crashed_while_opening())
+    with TestClient(create_app(settings)) as client, client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "resume", "session_id": sid, "token": token, "last_seq": 1})
+        send(ws, {"type": "ping"})
+        until(ws, "pong")
+        live = client.app.state.interviews.live[sid]
+        for _ in range(100):  # waiting on the socket would hang for good if nothing restarts
+            if live.turns:
+                break
+            time.sleep(0.05)
+        assert live.turns, "the opening was started again"
+        after = [f for f in until(ws, "interviewer.done") if f["type"] != "pong"]
+        assert after[0]["type"] == "notice" and after[0]["code"] == "reply_restarted"
+        assert after[-1]["turn"] == 1 and after[-1]["text"].startswith("Design a service that turns long links")
+        turn = say(ws, "How many new links per month?")
+    assert of(turn, "interviewer.done")[0]["turn"] == 3
+
+
+def test_a_resume_during_the_opening_does_not_open_twice(client, monkeypatch):
+    resumed = threading.Event()
+    queue_frame = Store.queue_frame
+
+    def first_delta_waits_for_the_resume(self, session_id, seq, body):
+        writing = queue_frame(self, session_id, seq, body)
+        if seq != 3:
+            return writing
+
+        async def held():
+            await asyncio.to_thread(resumed.wait, 5)
+            await writing
+
+        return asyncio.ensure_future(held())
+
+    monkeypatch.setattr(Store, "queue_frame", first_delta_waits_for_the_resume)
+    with client.websocket_connect("/ws/interview") as first, client.websocket_connect("/ws/interview") as second:
+        send(first, {"type": "start", "question_id": "sd-url-shortener"})
+        session = first.receive_json()
+        send(second, {"type": "resume", "session_id": session["session_id"], "token": session["token"], "last_seq": 1})
+        time.sleep(0.3)  # the resume reaches the session while the opening is under way
+        resumed.set()
+        frames = until(second, "interviewer.done")
+        send(second, {"type": "ping"})
+        frames += until(second, "pong")
+    assert not of(frames, "notice"), "the opening was under way, not cut off"
+    assert len(of(frames, "interviewer.done")) == 1
 
 
 def test_resume_replay_never_contains_the_token(client):

@@ -1,11 +1,13 @@
 """One live interview: an explicit state machine that owns the session's frames.
 
+    (new) --open--> replying --(opening done)--> active
     active --say--> replying --(reply done)--> active
     active --end--> grading --> ended          (end while replying waits for the reply)
 
 Every server frame gets the next `seq` under one lock, is written to the store, and only then
-is sent to the attached connection, if any; an `interviewer.delta` is sent while it is written. Generation does not depend on the connection: a
-reply goes on (and is stored) when the client drops, and `attach` replays what it missed.
+is sent to the attached connection, if any (an `interviewer.delta` is sent while it is being
+written). Generation does not depend on the connection: a reply goes on (and is stored) when
+the client drops, and `attach` replays what it missed.
 """
 
 from __future__ import annotations
@@ -181,16 +183,24 @@ class InterviewSession:
     async def open(self, token: str) -> None:
         """The first frames of a new session: who we are, the phase, the question."""
         q = self.question
-        await self.emit(
-            SessionFrame(
-                session_id=self.id,
-                token=token,
-                question={"id": q.id, "title": q.title, "prompt": q.prompt, "kind": q.kind, "difficulty": q.difficulty},
-                provider=self.row.provider,
+        # The opening is the interviewer's turn: a resume meanwhile must not start it again.
+        self.state = State.replying
+        try:
+            await self.emit(
+                SessionFrame(
+                    session_id=self.id,
+                    token=token,
+                    question={"id": q.id, "title": q.title, "prompt": q.prompt, "kind": q.kind, "difficulty": q.difficulty},
+                    provider=self.row.provider,
+                )
             )
-        )
-        await self._emit_phase(self.phase())
-        text = offline_interviewer.opening(q)
+            await self._emit_phase(self.phase())
+            await self._open_turn()
+        finally:
+            self.state = State.active
+
+    async def _open_turn(self) -> None:
+        text = offline_interviewer.opening(self.question)
         await self._stream_text(1, text)
         await self._finish_turn(1, text)
 
@@ -224,8 +234,9 @@ class InterviewSession:
 
     @property
     def reply_pending(self) -> bool:
-        """The last turn is the candidate's and nothing is answering it (after a crash)."""
-        return self.state is State.active and bool(self.turns) and self.turns[-1].role == "candidate"
+        """The interviewer owes the next turn and nothing is producing it: the process died
+        while answering the candidate, or while opening the interview."""
+        return self.state is State.active and (not self.turns or self.turns[-1].role == "candidate")
 
     async def _respond(self, again: bool = False) -> None:
         candidate_turn = len(self.turns)
@@ -233,8 +244,11 @@ class InterviewSession:
         try:
             if again:
                 await self.emit(
-                    Notice(code="reply_restarted", message="The reply to your last turn was cut off; it starts again from the beginning.")
+                    Notice(code="reply_restarted", message="The interviewer's last turn was cut off; it starts again from the beginning.")
                 )
+            if not self.turns:
+                await self._open_turn()
+                return
             provider = self._llm()
             if provider is None:
                 await self._budget_notice()
