@@ -175,33 +175,52 @@ def test_an_opening_cut_off_by_a_crash_starts_again_on_resume(tmp_path):
     assert of(turn, "interviewer.done")[0]["turn"] == 3
 
 
+def hold_the_opening(monkeypatch) -> threading.Event:
+    """The opening's turn is not stored, so the opening does not end, until the event is set."""
+    release = threading.Event()
+    add_turn = Store.add_turn
+
+    async def held(self, session_id, turn, role, text):
+        if turn == 1:
+            await asyncio.to_thread(release.wait, 5)
+        await add_turn(self, session_id, turn, role, text)
+
+    monkeypatch.setattr(Store, "add_turn", held)
+    return release
+
+
+def resume_during_the_opening(first, second) -> list[dict]:
+    send(first, {"type": "start", "question_id": "sd-url-shortener"})
+    session = first.receive_json()
+    send(second, {"type": "resume", "session_id": session["session_id"], "token": session["token"], "last_seq": 1})
+    send(second, {"type": "ping"})
+    return until(second, "pong")
+
+
 def test_a_resume_during_the_opening_does_not_open_twice(client, monkeypatch):
-    resumed = threading.Event()
-    queue_frame = Store.queue_frame
-
-    def first_delta_waits_for_the_resume(self, session_id, seq, body):
-        writing = queue_frame(self, session_id, seq, body)
-        if seq != 3:
-            return writing
-
-        async def held():
-            await asyncio.to_thread(resumed.wait, 5)
-            await writing
-
-        return asyncio.ensure_future(held())
-
-    monkeypatch.setattr(Store, "queue_frame", first_delta_waits_for_the_resume)
+    opened = hold_the_opening(monkeypatch)
     with client.websocket_connect("/ws/interview") as first, client.websocket_connect("/ws/interview") as second:
-        send(first, {"type": "start", "question_id": "sd-url-shortener"})
-        session = first.receive_json()
-        send(second, {"type": "resume", "session_id": session["session_id"], "token": session["token"], "last_seq": 1})
-        time.sleep(0.3)  # the resume reaches the session while the opening is under way
-        resumed.set()
-        frames = until(second, "interviewer.done")
+        frames = resume_during_the_opening(first, second)
+        opened.set()
+        frames += until(second, "interviewer.done")
         send(second, {"type": "ping"})
         frames += until(second, "pong")
     assert not of(frames, "notice"), "the opening was under way, not cut off"
     assert len(of(frames, "interviewer.done")) == 1
+
+
+def test_an_end_during_the_opening_ends_the_session(client, monkeypatch):
+    opened = hold_the_opening(monkeypatch)
+    with client.websocket_connect("/ws/interview") as first, client.websocket_connect("/ws/interview") as second:
+        resume_during_the_opening(first, second)
+        send(second, {"type": "end"})
+        until(second, "report")
+        opened.set()
+        until(second, "interviewer.done")
+        send(second, {"type": "say", "text": "One more thing about caching."})
+        send(second, {"type": "ping"})
+        after = until(second, "pong")
+    assert [f["code"] for f in of(after, "error")] == ["session_ended"]
 
 
 def test_resume_replay_never_contains_the_token(client):

@@ -197,7 +197,8 @@ class InterviewSession:
             await self._emit_phase(self.phase())
             await self._open_turn()
         finally:
-            self.state = State.active
+            if self.state is State.replying:  # an `end` from a resumed connection may have come first
+                self.state = State.active
 
     async def _open_turn(self) -> None:
         text = offline_interviewer.opening(self.question)
