@@ -103,7 +103,7 @@ def test_a_delta_goes_out_while_it_is_being_stored(client, monkeypatch):
             return writing
 
         async def held():
-            for _ in range(50):
+            for _ in range(300):  # the client has it long before: it was sent first
                 if seq in received:
                     break
                 await asyncio.sleep(0.01)
