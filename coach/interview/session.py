@@ -87,16 +87,14 @@ class InterviewSession:
             body = frame.model_dump_json()
             # The token is the client's secret: stored frames never carry it.
             stored = frame.model_copy(update={"token": ""}).model_dump_json() if isinstance(frame, SessionFrame) else body
-            if isinstance(frame, InterviewerDelta):
-                # A token is what the candidate is waiting for: it goes out while it is being
-                # stored. The lock is held until it is stored, so at most one frame sent is
-                # ever missing from the store (see `attach`).
-                storing = self.services.store.queue_frame(self.id, self.seq, stored)
-                await self._deliver(body)
+            storing = self.services.store.queue_frame(self.id, self.seq, stored)
+            # A token is what the candidate is waiting for: it goes out while it is being stored;
+            # every other frame after. The lock is held until the frame is stored, so at most one
+            # frame sent is ever missing from the store (see `attach`).
+            if not isinstance(frame, InterviewerDelta):
                 await storing
-            else:
-                await self.services.store.add_frame(self.id, self.seq, stored)
-                await self._deliver(body)
+            await self._deliver(body)
+            await storing
         if isinstance(frame, (InterviewerDelta, InterviewerDone, Notice)):
             self._started()
 
