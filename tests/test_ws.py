@@ -15,9 +15,26 @@ from wsclient import of, say, send, until
 
 
 @pytest.fixture
-def client(tmp_path):
-    with TestClient(create_app(Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache"))) as c:
+def settings(tmp_path):
+    return Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+
+
+@pytest.fixture
+def client(settings):
+    with TestClient(create_app(settings)) as c:
         yield c
+
+
+def left_by_a_crash(settings, write) -> None:
+    """Writes straight to the database what a server that died mid-way left there."""
+
+    async def run():
+        store = Store(settings.resolved_database_url)
+        await store.start()
+        await write(store)
+        await store.close()
+
+    asyncio.run(run())
 
 
 def start(ws, question_id="sd-url-shortener"):
@@ -124,20 +141,13 @@ def test_a_delta_goes_out_while_it_is_being_stored(client, monkeypatch):
     assert [f["seq"] for f in frames] == list(range(1, len(frames) + 1))
 
 
-def test_a_client_one_delta_ahead_of_the_store_gets_the_restarted_reply_after_it(tmp_path):
+def test_a_client_one_delta_ahead_of_the_store_gets_the_restarted_reply_after_it(settings):
     """The server died right after sending the first delta of a reply, before storing it."""
-    settings = Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
     with TestClient(create_app(settings)) as client, client.websocket_connect("/ws/interview") as ws:
         opening = start(ws)
     sid, token, last_stored = opening[0]["session_id"], opening[0]["token"], opening[-1]["seq"]
 
-    async def candidate_turn_stored_before_the_crash():
-        store = Store(settings.resolved_database_url)
-        await store.start()
-        await store.add_turn(sid, 2, "candidate", "How many new links per month?")
-        await store.close()
-
-    asyncio.run(candidate_turn_stored_before_the_crash())
+    left_by_a_crash(settings, lambda store: store.add_turn(sid, 2, "candidate", "How many new links per month?"))
     with TestClient(create_app(settings)) as client, client.websocket_connect("/ws/interview") as ws:
         send(ws, {"type": "resume", "session_id": sid, "token": token, "last_seq": last_stored + 1})
         after = until(ws, "interviewer.done")
@@ -146,18 +156,14 @@ def test_a_client_one_delta_ahead_of_the_store_gets_the_restarted_reply_after_it
     assert "100M new short links per month" in after[-1]["text"]
 
 
-def test_an_opening_cut_off_by_a_crash_starts_again_on_resume(tmp_path):
-    settings = Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+def test_an_opening_cut_off_by_a_crash_starts_again_on_resume(settings):
     sid, token = "ab" * 16, "t0ken"
 
-    async def crashed_while_opening():
-        store = Store(settings.resolved_database_url)
-        await store.start()
+    async def session_frame_only(store):
         await store.create_session(sid, token, "sd-url-shortener", "offline")
         await store.add_frame(sid, 1, json.dumps({"type": "session", "seq": 1, "session_id": sid, "token": ""}))
-        await store.close()
 
-    asyncio.run(crashed_while_opening())
+    left_by_a_crash(settings, session_frame_only)
     with TestClient(create_app(settings)) as client, client.websocket_connect("/ws/interview") as ws:
         send(ws, {"type": "resume", "session_id": sid, "token": token, "last_seq": 1})
         send(ws, {"type": "ping"})
