@@ -10,7 +10,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from coach.bank.models import Difficulty, Kind, Pattern, Question
+from coach.bank.models import Difficulty, GenericPitfalls, Kind, Pattern, Pitfall, Question
 from coach.errors import BankError, UnknownQuestion
 
 DEFAULT_SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
@@ -35,7 +35,14 @@ def _parse(model: type[M], data: object, path: Path) -> M:
 class QuestionBank:
     """All questions and patterns, indexed by id, with the filters the CLI and API offer."""
 
-    def __init__(self, questions: Iterable[Question], patterns: Iterable[Pattern]) -> None:
+    def __init__(
+        self,
+        questions: Iterable[Question],
+        patterns: Iterable[Pattern],
+        generic_pitfalls: dict[Kind, tuple[Pitfall, ...]] | None = None,
+    ) -> None:
+        # Pitfalls any answer of a kind can fall into (blaming a person, in any STAR story).
+        self.generic_pitfalls: dict[Kind, tuple[Pitfall, ...]] = generic_pitfalls or {}
         self.questions: dict[str, Question] = {}
         for q in questions:
             if q.id in self.questions:
@@ -93,7 +100,9 @@ def load_bank_from(seeds_dir: Path) -> QuestionBank:
     if not isinstance(raw, list):
         raise BankError(f"{patterns_path} must hold a list of patterns")
     patterns = [_parse(Pattern, item, patterns_path) for item in raw]
-    return QuestionBank(questions, patterns)
+    pitfalls_path = seeds_dir / "pitfalls.yaml"
+    generic = _parse(GenericPitfalls, _read_yaml(pitfalls_path), pitfalls_path) if pitfalls_path.exists() else GenericPitfalls()
+    return QuestionBank(questions, patterns, {Kind(k): v for k, v in generic.by_kind.items()})
 
 
 @lru_cache(maxsize=4)

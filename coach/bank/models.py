@@ -82,6 +82,47 @@ class Company(Strict):
     focus: Line | None = None
 
 
+class FigureUnit(StrEnum):
+    """What a reference figure measures; its value is in the unit's base."""
+
+    per_second = "per_second"  # events per second (requests, writes, messages)
+    bytes = "bytes"
+    bytes_per_second = "bytes_per_second"
+    count = "count"  # connections, users, servers
+    seconds = "seconds"
+
+
+class Figure(Strict):
+    """A number an estimate should land near, derived from the brief.
+
+    The grader ties a candidate's number to this figure by its unit and by one of the `cues`
+    near it ("write", "new link"), and calls it wrong when it is off by more than `tolerance`.
+    """
+
+    quantity: Line  # what the number measures, as the report names it: "write rate"
+    unit: FigureUnit
+    value: float = Field(gt=0)
+    cues: tuple[Annotated[str, StringConstraints(min_length=2, to_lower=True)], ...] = Field(min_length=1)
+    basis: Line | None = None  # how it follows from the brief, for the report: "100M a month / 2.6M s"
+    # How far off an estimate may be, as a factor either way; wider where honest assumptions
+    # differ (bytes per index entry, connections per server).
+    tolerance: float = Field(default=3.0, ge=1.5, le=20)
+
+
+class Pitfall(Strict):
+    """A known mistake: how candidates fall into it, and why it is one."""
+
+    text: Line
+    why: Line | None = None
+    phrasings: tuple[Line, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_line(cls, data: object) -> object:
+        # A bare line is a pitfall without phrasings (older seed files, short custom rubrics).
+        return {"text": data} if isinstance(data, str) else data
+
+
 class Anchored:
     """A key point's texts that a candidate's sentence is compared with: its own line, the
     other ways a candidate may say it, and what a strong answer says."""
@@ -105,6 +146,11 @@ class KeyPoint(Strict, Anchored):
     look_for: tuple[Line, ...] = ()
     # What a strong answer would have said; shown when the point is missed.
     strong_answer: Line | None = None
+    # Sentences that sound like the point but must not earn it (a cache for writes, when the
+    # point is the read path).
+    near_misses: tuple[Line, ...] = ()
+    # Estimation points: the figures an estimate is checked against.
+    figures: tuple[Figure, ...] = ()
 
 
 class FollowUp(Strict):
@@ -125,7 +171,7 @@ class Question(Strict):
     brief: tuple[BriefFact, ...] = Field(min_length=1)
     key_points: tuple[KeyPoint, ...] = Field(min_length=5, max_length=8)
     follow_ups: tuple[FollowUp, ...] = Field(min_length=3)
-    pitfalls: tuple[Line, ...] = Field(min_length=2)
+    pitfalls: tuple[Pitfall, ...] = Field(min_length=2)
     outline: tuple[Line, ...] = Field(min_length=3)
     # Components a strong design names; the live coach suggests the ones not mentioned yet.
     key_services: tuple[Line, ...] = ()
@@ -149,6 +195,12 @@ class Question(Strict):
             if kp.id == key_point_id:
                 return kp
         raise KeyError(key_point_id)
+
+
+class GenericPitfalls(Strict):
+    """seeds/pitfalls.yaml: pitfalls that any question of a kind can fall into."""
+
+    by_kind: dict[Kind, tuple[Pitfall, ...]] = {}
 
 
 class Pattern(Strict):
