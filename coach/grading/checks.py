@@ -33,7 +33,19 @@ _INJECTION_STRONG = re.compile(
     r"|^\s*(?:system|assistant)\s*:"
     r"|\bend\s+of\s+(?:the\s+)?(?:candidate(?:'s)?\s+)?(?:answer|transcript|response|input)\b"
     r"|\bthe\s+candidate\s+(?:has\s+)?(?:covered|addressed|demonstrated|deserves|should\s+(?:get|receive|pass))\b"
-    r"|\bthis\s+(?:answer|response)\s+(?:covers|deserves|should\s+(?:get|receive|be\s+(?:marked|scored|graded)))\b",
+    r"|\bthis\s+(?:answer|response|story|transcript)\s+(?:already\s+|fully\s+)?(?:covers|deserves|meets|satisfies|addresses|should\s+(?:get|receive|be\s+(?:marked|scored|graded)))\b"
+    # Whoever scores the answer, however it is named ...
+    r"|\bwhoever\s+(?:is\s+)?(?:scor|grad|mark|evaluat|review|assess|read)\w*\s+(?:this|the|my)\b"
+    r"|\b(?:ai|automated|grading|scoring|evaluating|evaluation)\s+(?:reviewer|model|system|grader|evaluator|assessor|scorer|judge)\b"
+    r"|\b(?:reviewer|grader|evaluator|assessor|examiner|scorer|marker)\s+(?:reading|scoring|grading)\s+this\b"
+    r"|\bsystem\s+(?:instruction|note|message|prompt)s?\b"
+    # ... and what it is told about the answer or asked to do with it.
+    r"|\bthe\s+candidate\s+(?:has\s+)?(?:clearly|already|fully|thoroughly)\s+(?:\w+\s+)?(?:discussed|covered|addressed|demonstrated|explained|satisfied|met|handled)\b"
+    r"|\b(?:output|return|mark|score|treat|count|consider|rate|grade|weight)\s+(?:all\s+|each\s+|every\s+|this\s+|these\s+|those\s+|the\s+)?"
+    r"(?:(?:key\s+)?points?|answer|response|items?|criteria|rubric\s+items?|them)\s+(?:\w+\s+){0,3}?as\s+(?:covered|met|satisfied|complete|correct|strong|passed|excellent)\b"
+    r"|\b(?:output|return)\s+(?:covered|full\s+credit|a\s+pass)\b"
+    r"|\b(?:(?:key\s+)?points?|items?|criteria)\s+(?:should|must)\s+(?:all\s+)?(?:count|be\s+(?:treated|marked|scored|counted|considered|credited|graded))\b"
+    r"|\bfully\s+(?:satisfies|meets|covers|addresses)\s+(?:\w+\s+){0,6}?(?:criteria|rubric|key\s+points)\b",
     _I | re.MULTILINE,
 )
 # Someone being addressed who can only be the grader ...
@@ -194,3 +206,71 @@ def has_substance(text: str) -> bool:
     if len(words) >= 9 and len(non_buzz) >= 5 and signals >= 1:
         return True
     return len(words) >= 5 and len(non_buzz) >= 3 and signals >= 2
+
+
+# --- Questions: asking for the answer, or making a claim with a question mark ----------------
+
+# A tag at the end turns a claim into a question without changing what it claims.
+_TAG = re.compile(
+    r"[,;:\s-]*\b(?:right|correct|yeah|yes|no|ok(?:ay)?|agreed|true|isn't\s+it|aren't\s+they|wouldn't\s+(?:it|we|you|that)|"
+    r"won't\s+(?:it|we|that)|doesn't\s+it|don't\s+(?:we|you|they)|can't\s+we|shouldn't\s+(?:we|it)|does\s+that\s+(?:make\s+sense|work|sound\s+(?:right|ok(?:ay)?|good))|"
+    r"is\s+that\s+(?:right|ok(?:ay)?|fair|reasonable|correct)|make\s+sense|sound\s+(?:good|right|ok(?:ay)?)|you\s+know|would\s+you\s+agree|"
+    r"do\s+you\s+agree|don't\s+you\s+think|wouldn't\s+you\s+say|i\s+(?:think|guess|assume))\s*\?+\s*$",
+    _I,
+)
+# Questions that ask the interviewer for the answer or for a fact.
+_OPEN_START = re.compile(
+    r"^\s*(?:(?:so|and|but|ok(?:ay)?|um+|uh+|well|hmm+)[,\s]+)*(?:what|which|how|why|where|when|who|whom|whose)\b(?!\s+if\b|\s+about\s+(?:we|if)\b)",
+    _I,
+)
+# A claim put as a question: "Wouldn't we ...?", "What if we ...?", "Isn't the first job ...?"
+_CLAIM_START = re.compile(
+    r"^\s*(?:(?:so|and|but|ok(?:ay)?|well)[,\s]+)*(?:wouldn't|shouldn't|couldn't|can't|don't|doesn't|isn't|aren't|won't|didn't|"
+    r"what\s+if|how\s+about|why\s+not)\b",
+    _I,
+)
+
+
+def strip_tag(sentence: str) -> str:
+    """The claim without its tag question: "..., right?" -> "...". """
+    stripped = _TAG.sub("", sentence.rstrip())
+    return stripped if stripped != sentence.rstrip() and len(stripped.split()) >= 3 else sentence
+
+
+@_cached
+def question_kind(sentence: str) -> str | None:
+    """None for a statement; "claim" for a claim phrased as a question (a tag question, or
+    "wouldn't we ...?"); "open" for a question that asks for the answer. A yes/no question
+    that proposes a design ("could we shard by user id so ...?") is a claim: whether it
+    carries a mechanism is for the judge and the substance check to say."""
+    if not is_question(sentence):
+        return None
+    if strip_tag(sentence) != sentence or _CLAIM_START.search(sentence):
+        return "claim"
+    if _OPEN_START.search(sentence):
+        return "open"
+    return "claim" if has_substance(sentence) else "open"
+
+
+# --- Assent: agreeing with the interviewer is not making the point ---------------------------
+
+_ASSENT = re.compile(
+    r"^\s*(?:yes|yeah|yep|yup|right|sure|exactly|agreed|correct|true|definitely|absolutely|of\s+course|ok(?:ay)?|"
+    r"makes\s+sense|good\s+(?:point|idea|call)|that\s+(?:works|makes\s+sense|sounds\s+(?:good|right))|fair(?:\s+enough)?|"
+    r"totally|indeed|that's\s+(?:right|true|fair|a\s+good\s+(?:point|idea)))\b",
+    _I,
+)
+
+
+def echoes(sentence: str, prompt: str) -> bool:
+    """True if the sentence only agrees with what the interviewer just said: it opens with
+    assent and adds almost nothing of its own ("Right, a cache in front of the store")."""
+    if not prompt or not _ASSENT.search(sentence):
+        return False
+    own = set(content_words(sentence))
+    theirs = set(content_words(prompt))
+    assent_words = {"yes", "yeah", "yep", "yup", "right", "sure", "exactly", "agreed", "correct", "true", "definitely",
+                    "absolutely", "course", "okay", "ok", "makes", "sense", "good", "point", "idea", "works", "fair",
+                    "totally", "indeed", "sounds", "like", "said", "that's", "go", "do", "let's", "could", "fine"}
+    new = own - theirs - assent_words
+    return len(new) <= 2

@@ -11,15 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# "Interviewer: ..." / "Candidate [00:01:02]: ..." style speaker labels at a line start.
-_SPEAKER = re.compile(
-    r"^\s*(?P<who>interviewer|candidate|you|me|coach|ai|assistant|user)\s*(?:\[[^\]]*\])?\s*:\s*",
-    re.IGNORECASE | re.MULTILINE,
-)
-_CANDIDATE_LABELS = {"candidate", "you", "me", "user"}
+from coach.grading.speakers import turns
 
-# A sentence ends at . ! ? followed by space, or at a line break; bullets start new sentences.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+# A sentence ends at . ! ? followed by space and a capital, or at a line break that is not
+# just a hard wrap inside a paragraph (see _line_break_ends).
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n[ \t\n]*")
+_HEADING = 40  # a line this short with no full stop is a heading or a list item, not a wrapped line
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _LONG_SPLIT = re.compile(r";\s+|\s+[—–]\s+")
 _MAX_WORDS = 45
@@ -47,17 +44,7 @@ def candidate_spans(text: str) -> list[Span]:
     Plain answers belong to the candidate entirely. In a transcript with speaker labels,
     only the candidate's turns count; the interviewer's words can never be evidence.
     """
-    labels = list(_SPEAKER.finditer(text))
-    if not labels:
-        return [Span(0, len(text), text)]
-    spans = []
-    if labels[0].start() > 0 and text[: labels[0].start()].strip():
-        spans.append(Span(0, labels[0].start(), text[: labels[0].start()]))
-    for i, m in enumerate(labels):
-        end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
-        if m.group("who").lower() in _CANDIDATE_LABELS:
-            spans.append(Span(m.end(), end, text[m.end() : end]))
-    return spans
+    return [Span(t.start, t.end, text[t.start : t.end]) for t in turns(text) if t.role == "candidate"]
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:
@@ -74,19 +61,39 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
 
 def sentences(text: str) -> list[Span]:
     """Split the candidate's part of `text` into sentences, with offsets into `text`."""
+    return [span for region in candidate_spans(text) for span in sentences_in(text, region.start, region.end)]
+
+
+def sentences_in(text: str, start: int, end: int) -> list[Span]:
+    """The sentences of `text[start:end]`, with offsets into `text`."""
     out: list[Span] = []
-    for region in candidate_spans(text):
-        cuts = [region.start]
-        for m in _SENTENCE_END.finditer(text, region.start, region.end):
-            cuts.append(m.start())
-            cuts.append(m.end())
-        cuts.append(region.end)
-        for start, end in zip(cuts[::2], cuts[1::2], strict=True):
-            span = _trimmed(text, start, end)
-            if span is None:
-                continue
+    cuts = [start]
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if m.group().startswith("\n") and not _line_break_ends(text, m, start, end):
+            continue
+        cuts.append(m.start())
+        cuts.append(m.end())
+    cuts.append(end)
+    for a, b in zip(cuts[::2], cuts[1::2], strict=True):
+        span = _trimmed(text, a, b)
+        if span is not None:
             out.extend(_split_long(text, span))
     return out
+
+
+def _line_break_ends(text: str, m: re.Match[str], start: int, end: int) -> bool:
+    """Whether a line break ends a sentence. Pasted answers are often hard-wrapped, so a
+    single break inside a paragraph is a space; a blank line, a break after a full stop or a
+    colon, a break before a bullet, and a break after a short line (a heading) end one."""
+    if m.group().count("\n") > 1 or m.end() >= end:
+        return True
+    line_start = text.rfind("\n", start, m.start()) + 1
+    line = text[max(line_start, start) : m.start()].rstrip()
+    if not line or line[-1] in ".!?:;" or line.endswith(('."', ".'", '.)', '?"', '!"')):
+        return True
+    if _BULLET.match(text[m.end() : m.end() + 8]) or _BULLET.match(line):
+        return True
+    return len(line) < _HEADING
 
 
 def _split_long(text: str, span: Span) -> list[Span]:

@@ -1,0 +1,119 @@
+"""The candidate's sentences as the grader reads them: who said them, in reply to what, and how.
+
+Grading starts here. A transcript is split into turns (only the candidate's count), each
+turn into sentences with offsets into the original text, and each sentence is read the way
+a careful interviewer would: is it a claim or a question asking for the answer, does it only
+agree with what the interviewer just said, is it addressed to the grader. Windows of one to
+three consecutive sentences of one turn are what the judge reads, since a mechanism often
+follows in the next sentence ("We shard. Each user's rows live on one node.").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from coach.grading import checks
+from coach.grading.speakers import Role, Turn, turns
+from coach.grading.text import Span, sentences_in
+
+MAX_WINDOW = 3
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One sentence of the candidate's, with what the checks say about it."""
+
+    index: int
+    span: Span  # where it is in the text that was graded
+    turn: int  # which of the transcript's turns it belongs to
+    prompt: str  # the interviewer's words just before this turn, "" if none
+    question: str | None  # None (a statement), "claim" or "open"; see checks.question_kind
+    echo: bool  # only agrees with the interviewer
+    to_grader: bool  # addressed to the grader or an AI
+
+    @property
+    def text(self) -> str:
+        """The sentence as said, a hard-wrapped line joined with a space (quotes are checked
+        with whitespace normalised, so this is still the candidate's verbatim words)."""
+        return " ".join(self.span.text.split())
+
+    @property
+    def claim(self) -> str:
+        """What the sentence claims: a tag question's tag removed."""
+        return checks.strip_tag(self.text) if self.question == "claim" else self.text
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """Graded text, its turns, and the candidate's passages."""
+
+    text: str
+    turns: tuple[Turn, ...]
+    passages: tuple[Passage, ...]
+
+    @property
+    def candidate_text(self) -> str:
+        """The candidate's words only, turns joined by blank lines: what quotes are checked against."""
+        return "\n\n".join(self.text[t.start : t.end].strip() for t in self.turns if t.role == "candidate")
+
+    def windows(self, usable: Sequence[int], longest: int = MAX_WINDOW) -> list[tuple[int, ...]]:
+        """Runs of 1 to `longest` consecutive usable passages within one turn."""
+        allowed = set(usable)
+        out: list[tuple[int, ...]] = []
+        for i in usable:
+            run = [i]
+            out.append((i,))
+            j = i + 1
+            while len(run) < longest and j in allowed and self.passages[j].turn == self.passages[i].turn:
+                run.append(j)
+                out.append(tuple(run))
+                j += 1
+        return out
+
+
+def read(text: str) -> Transcript:
+    """Read an answer or a transcript with speaker labels (see coach.grading.speakers)."""
+    return _read(text, turns(text))
+
+
+def read_turns(said: Sequence[tuple[Role, str]]) -> Transcript:
+    """Read turns whose speakers are already known (a live interview): no labels are parsed,
+    so nothing the candidate or the interviewer types can change who said what."""
+    parts: list[str] = []
+    found: list[Turn] = []
+    pos = 0
+    for role, words in said:
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        parts.append(words)
+        found.append(Turn(role, pos, pos + len(words)))
+        pos += len(words)
+    return _read("".join(parts), found)
+
+
+def _read(text: str, found: Sequence[Turn]) -> Transcript:
+    passages: list[Passage] = []
+    prompt = ""
+    for number, turn in enumerate(found):
+        if turn.role != "candidate":
+            prompt = text[turn.start : turn.end].strip()
+            continue
+        for k, span in enumerate(sentences_in(text, turn.start, turn.end)):
+            said = " ".join(span.text.split())
+            kind = checks.question_kind(said)
+            passages.append(
+                Passage(
+                    index=len(passages),
+                    span=span,
+                    turn=number,
+                    prompt=prompt,
+                    question=kind,
+                    # Only the opening of a reply can merely agree with what was just said.
+                    echo=k < 2 and checks.echoes(said, prompt),
+                    to_grader=checks.addresses_grader(said),
+                )
+            )
+        prompt = ""
+    return Transcript(text=text, turns=tuple(found), passages=tuple(passages))
