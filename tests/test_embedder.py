@@ -11,11 +11,23 @@ def test_vectors_are_normalised_and_meaningful():
     assert v[0] @ v[1] > v[0] @ v[2] + 0.2
 
 
-def test_padding_does_not_change_a_vector():
+def test_a_vector_does_not_depend_on_what_else_is_encoded():
+    """The model is dynamically quantized: in a shared batch a vector would move with its
+    neighbours, and a grade with what was graded before."""
     e = get_embedder()
     alone = e._run(["short sentence"])[0]
-    batched = e._run(["short sentence", "a much longer sentence that forces padding of the short one in the batch"])[0]
-    assert np.allclose(alone, batched, atol=1e-3)
+    together = e._run(["short sentence", "a much longer sentence that would force padding of the short one in a batch"])[0]
+    assert np.array_equal(alone, together)
+
+
+def test_cache_is_bounded_and_never_loses_a_requested_row():
+    """A cache over its limit evicts the oldest rows, but never one the caller is waiting for."""
+    from coach.grading.onnx import ResultCache
+
+    cache = ResultCache(lambda keys: np.array([[float(len(k))] for k in keys]), width=1, limit=3)
+    rows = cache.get_many(["a", "bb", "ccc", "dddd", "eeeee"])
+    assert rows[:, 0].tolist() == [1, 2, 3, 4, 5]
+    assert len(cache) == 3 and "a" not in cache and "eeeee" in cache
 
 
 def test_warm_writes_and_reads_a_cache_file(tmp_path):
