@@ -142,6 +142,8 @@ def build(holdout: set[str]) -> list[dict[str, object]]:
         add(generic["blame_pitfall"], blame, "asserts", "blame")
     for query, passage, label in _mined_from_answers(holdout):
         add(query, passage, label, "answer")
+    for query, passage, label in _mined_pitfalls(holdout):
+        add(query, passage, label, "answer-pitfall")
     rng.shuffle(pairs)
     return pairs
 
@@ -191,6 +193,40 @@ def _mined_from_answers(holdout: set[str]) -> list[tuple[str, str, str]]:
     return out
 
 
+def _mined_pitfalls(holdout: set[str]) -> list[tuple[str, str, str]]:
+    """Pitfall pairs from whole answers: a sentence the answer's author listed as a mistake
+    and that sounds like one of the question's pitfalls (or the shared blame pitfall) asserts
+    that pitfall; the other sentences most like a pitfall do not."""
+    import numpy as np
+
+    from coach.grading.embedder import get_embedder
+    from coach.grading.passages import read
+
+    bank = load_bank()
+    blame = [p for ps in bank.generic_pitfalls.values() for p in ps]
+    embedder = get_embedder()
+    out: list[tuple[str, str, str]] = []
+    for f in sorted((HERE / "answers").glob("*.yaml")):
+        for item in yaml.safe_load(f.read_text()) or []:
+            name = item["rubric"]
+            if name in holdout or name.startswith("file:"):
+                continue
+            question = bank.get(name)
+            pitfalls = list(question.pitfalls) + (blame if question.kind.value == "behavioral" else [])
+            sentences = [p.text for p in read(item["answer"]).passages if not p.to_grader]
+            if not sentences:
+                continue
+            vectors = embedder.encode(sentences)
+            mistakes = [i for i, s in enumerate(sentences) if any(_overlaps(m, s) for m in item.get("mistakes", []))]
+            for pit in pitfalls:
+                sim = (vectors @ embedder.encode([pit.text, *pit.phrasings]).T).max(axis=1)
+                for i in np.argsort(-sim)[:3]:
+                    label = "asserts" if i in mistakes and sim[i] >= 0.5 else "unrelated" if i not in mistakes else None
+                    if label:
+                        out.append((pit.text, sentences[i], label))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--holdout", default="", help="comma-separated question ids to leave out")
@@ -204,3 +240,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
