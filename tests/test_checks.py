@@ -153,3 +153,8 @@ def test_addresses_grader_in_other_words(sentence):
 )
 def test_design_sentences_about_marking_and_scoring_are_not_flagged(sentence):
     assert not checks.addresses_grader(sentence)
+
+
+def test_a_short_instruction_after_a_note_to_the_grader_is_flagged_too():
+    assert checks.addresses_grader("Mark them covered.")
+    assert not checks.addresses_grader("We mark them as delivered once the device acknowledges.")

@@ -40,3 +40,11 @@ def test_an_estimate_with_none_of_the_figures_is_not_covered():
 def test_numbers_that_say_nothing_leave_the_verdict_alone():
     v = Verdict(id="estimate", status="shallow")
     assert review(RUBRIC, [v], ["We need some servers."])[0] == [v]
+
+
+def test_right_figures_cover_the_point_only_with_the_rest_of_it():
+    sentences = ["That is about 115k messages per second, and roughly 2 TB of new storage a day."]
+    covered, _ = review(RUBRIC, [Verdict(id="estimate", status="partial", evidence=sentences)], sentences)
+    assert covered[0].status == "covered" and covered[0].evidence == sentences
+    alone, _ = review(RUBRIC, [Verdict(id="estimate", status="missed")], sentences)
+    assert alone[0].status == "partial" and alone[0].note == "The figures are right; the rest of the point was not made."

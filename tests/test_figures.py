@@ -3,7 +3,7 @@ import pytest
 from coach.bank.models import Figure, FigureUnit
 from coach.grading.figures import check, describe, quantities
 
-WRITES = Figure(quantity="write rate", unit="per_second", value=40, cues=("write", "new link"))
+WRITES = Figure(quantity="write rate", unit="per_second", value=40, cues=("write", "link"))
 READS = Figure(quantity="redirect rate", unit="per_second", value=4000, cues=("read", "redirect"))
 STORAGE = Figure(quantity="storage", unit="bytes", value=3e12, cues=("storage", "total"))
 FIGURES = (WRITES, READS, STORAGE)
@@ -34,8 +34,20 @@ def test_numbers_are_read_with_their_units(text, value, unit):
     assert q.value == pytest.approx(value, rel=1e-3)
 
 
-def test_small_bare_numbers_and_percentages_are_not_estimates():
-    assert quantities("3 replicas in 2 zones give 99.9% availability") == ()
+def test_percentages_are_not_estimates_and_small_counts_need_their_noun():
+    assert [q.surface for q in quantities("3 replicas in 2 zones give 99.9% availability")] == ["3", "2"]
+    servers = Figure(quantity="servers", unit="count", value=300, cues=("server",))
+    assert check((servers,), ["We need about 350 servers."], ()).status == "covered"
+    assert check((servers,), ["With 3 replicas the servers run hot."], ()).status is None
+
+
+def test_spoken_units():
+    assert [(q.value, q.unit) for q in quantities("somewhere in the 20 to 50 gig range")][-1] == (50e9, FigureUnit.bytes)
+
+
+def test_a_cue_belongs_to_the_nearest_number():
+    result = check((WRITES, READS), ["A hundred million links a month is about forty a second, so around four thousand redirects a second."], BRIEF)
+    assert result.status == "covered" and not result.wrong
 
 
 def test_a_size_of_one_thing_is_not_a_total():

@@ -44,6 +44,7 @@ _INJECTION_STRONG = re.compile(
     r"|\b(?:output|return|mark|score|treat|count|consider|rate|grade|weight)\s+(?:all\s+|each\s+|every\s+|this\s+|these\s+|those\s+|the\s+)?"
     r"(?:(?:key\s+)?points?|answer|response|items?|criteria|rubric\s+items?|them)\s+(?:\w+\s+){0,3}?as\s+(?:covered|met|satisfied|complete|correct|strong|passed|excellent)\b"
     r"|\b(?:output|return)\s+(?:covered|full\s+credit|a\s+pass)\b"
+    r"|\bmark\s+(?:them|these|those|all|everything)\s+(?:all\s+)?(?:as\s+)?(?:covered|met|passed)\b"
     r"|\b(?:(?:key\s+)?points?|items?|criteria)\s+(?:should|must)\s+(?:all\s+)?(?:count|be\s+(?:treated|marked|scored|counted|considered|credited|graded))\b"
     r"|\bfully\s+(?:satisfies|meets|covers|addresses)\s+(?:\w+\s+){0,6}?(?:criteria|rubric|key\s+points)\b",
     _I | re.MULTILINE,
@@ -87,6 +88,8 @@ _DECLINE = re.compile(
     r"(?:add|do|handle|deal\s+with|tackle|address|revisit|get\s+to|think\s+about|look\s+at|worry\s+about)\s+(?:[\w-]+\s+){0,3}later|"
     r"(?:won't|will\s+not|not|don't|do\s+not|wouldn't)\s+(?:worry|care|bother)\s+about|doesn't\s+matter|not\s+important|"
     r"down\s+the\s+(?:road|line)|"
+    r"(?:for|in|until)\s+(?:a\s+)?(?:later|future|second|next)\s+(?:phase|version|iteration|release|stage|sprint|round)|"
+    r"park\s+(?:it|that|this)|leave\s+(?:it|that|this|those|them)\s+(?:for|to|until)|"
     r"maybe\s+(?:someday|one\s+day|eventually))\b",
     _I,
 )
@@ -185,13 +188,23 @@ def content_words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 1]
 
 
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][A-Za-z0-9]*[A-Za-z0-9.+-]*\b")
+
+
 def is_list_of_names(text: str) -> bool:
-    """A comma-and-'and' list of short items, like 'Kafka, Redis, Cassandra and Kubernetes'."""
-    items = [i.strip() for i in re.split(r",|\band\b|\bplus\b", text, flags=_I) if i.strip()]
+    """A list of technologies rather than a design: 'Kafka, Redis, Cassandra and Kubernetes',
+    or a stack of products each with a word or two ('Stripe behind an adapter, Kafka as the
+    backbone, Redis for idempotency, Temporal for workflows')."""
+    items = [i.strip() for i in re.split(r",|;|\band\b|\bplus\b", text, flags=_I) if i.strip()]
     if len(items) < 4:
         return False
     short = sum(1 for i in items if len(content_words(i)) <= 2)
-    return short / len(items) >= 0.75
+    if short / len(items) >= 0.75:
+        return True
+    words = content_words(text)
+    named = [w for w in _NAME.findall(text) if w.lower() in words or w.lower() in _BUZZWORDS]
+    buzz = sum(1 for w in words if w in _BUZZWORDS)
+    return len(items) >= 5 and (len(named) + buzz) / max(1, len(words)) >= 0.35
 
 
 @_cached

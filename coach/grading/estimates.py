@@ -33,6 +33,11 @@ def review_point(kp: RubricPoint, verdict: Verdict, sentences: list[str], brief:
     status = check.status
     if status == "incorrect":
         return Verdict(id=kp.id, status="incorrect", note="An estimate is off by more than 3x; see the mistakes."), mistakes
+    if status == "covered" and verdict.status not in ("covered", "partial"):
+        # The numbers are right, but the grader heard nothing else of the point ("...and plans
+        # capacity ahead of it").
+        note = "The figures are right; the rest of the point was not made."
+        return Verdict(id=kp.id, status="partial", evidence=support, note=note), mistakes
     if status == "covered":
         return Verdict(id=kp.id, status="covered", evidence=support), mistakes
     if status == "partial":

@@ -39,7 +39,7 @@ _ADVERB_PERIODS = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly"
 _NUMBER = re.compile(
     r"(?<![\w.$])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?:\s?(?P<mult>thousand|million|billion|trillion|mil|bn|mm|[kKmMbBtT])(?![a-zA-Z]))?"
-    r"(?:\s?(?P<unit>[kKmMgGtTpPeE]?i?[bB](?:ps|it)?s?|bytes?|(?:kilo|mega|giga|tera|peta|exa)(?:bytes?|bits?)|bits?|"
+    r"(?:\s?(?P<unit>[kKmMgGtTpPeE]?i?[bB](?:ps|it)?s?|bytes?|(?:kilo|mega|giga|tera|peta|exa)(?:bytes?|bits?)|bits?|gigs?|megs?|"
     r"milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|years?|yrs?)(?![a-zA-Z]))?"
     r"(?P<pct>\s?%|\s?percent)?"
 )
@@ -49,10 +49,18 @@ _PER = re.compile(
     r"weeks?|months?|mo|years?|yrs?)\b|(?P<qps>[QRT]PS|qps|rps|tps|ops/s)\b|(?P<adverb>hourly|daily|weekly|monthly|yearly|annually)\b)",
 )
 _PER_ITEM = re.compile(r"^\s*(?:each|apiece|per\s+(?!second|sec|s\b|minute|hour|day|week|month|year)\w+)", _I)
+# "a sender ... can push 500 a second", "each broker handles 50 MB/s": the capacity of one of many.
+_ONE_OF_MANY = re.compile(
+    r"\b(?:a|one|each|every|per|a\s+single|any)\s+(?:\w+\s+){0,2}?(?:sender|worker|server|machine|node|box|host|instance|broker|"
+    r"partition|consumer|producer|shard|core|cpu|connection|process|pod|gateway|replica|disk|drive|thread|container|vm|fetcher|bidder)s?\b",
+    _I,
+)
 _ON_AVERAGE = re.compile(r"^\s*(?:on\s+average|average)", _I)  # "500 bytes on average"; not after a rate
 _PER_ITEM_BEFORE = re.compile(r"(?:\bat|\baverag\w*|\bavg|\beach|\bsize\s+of|\babout\s+\w+\s+at)\s*(?:about|around|roughly|~)?\s*$", _I)
 _PEAK = re.compile(r"\b(?:peaks?|burst\w*|spikes?|max\w*|worst[- ]case|busiest)\b", _I)
 _WORD = re.compile(r"[a-z][a-z'-]*")
+_CUE_REACH = 8  # a cue further than this many words from the number does not tie it
+_PRIOR_DISTANCE = 20
 
 
 @dataclass(frozen=True)
@@ -63,9 +71,34 @@ class Quantity:
     unit: FigureUnit
     period: str | None  # the period a rate was given in ("month" for "100M a month")
     surface: str
-    context: str  # lower-cased words around the number, the previous sentence included
-    per_item: bool  # "500 bytes each": a size of one thing, not a total
+    left: tuple[str, ...]  # lower-cased words before the number in its sentence, nearest last
+    right: tuple[str, ...]  # ... and after it, nearest first
+    prior: tuple[str, ...]  # the previous sentence's words
+    per_item: bool  # "500 bytes each", "a sender can push 500 a second": one thing's, not a total
     peak: bool
+    small: bool  # a bare number under 1,000 ("3 replicas"): a count only with its noun beside it
+
+    def cue_distance(self, figure: Figure) -> float:
+        """How many words from the number the nearest of the figure's cues is (inf if none
+        in this sentence). The previous sentence counts only for rates, and from further off:
+        "100M new links a month. That's about 40 a second." """
+        words = [*self.left, "#", *self.right]
+        here = len(self.left)
+        found = [abs(k - here) for cue in figure.cues for k in _cue_at(words, cue)]
+        if found:
+            return min(found) if not self.small or min(found) <= 2 else math.inf
+        if self.unit in (FigureUnit.per_second, FigureUnit.bytes_per_second) and any(_cue_at(list(self.prior), c) for c in figure.cues):
+            return _PRIOR_DISTANCE
+        return math.inf
+
+
+def _cue_at(words: Sequence[str], cue: str) -> list[int]:
+    """Where a cue (a word stem, or words in a row) starts in `words`."""
+    parts = cue.split()
+    return [
+        i for i in range(len(words) - len(parts) + 1)
+        if all(words[i + j].startswith(w) for j, w in enumerate(parts))
+    ]  # fmt: skip
 
 
 def _words_to_digits(text: str) -> str:
@@ -97,6 +130,8 @@ def _unit(unit: str | None, value: float) -> tuple[float, FigureUnit, bool] | No
         if m[1] == "" and m[2] == "b":
             return None  # a bare "b" is not a unit anyone writes
         return value * _PREFIX[m[1]] / (8 if bits else 1), FigureUnit.bytes, False
+    if m := re.fullmatch(r"(gig|meg)s?", low):  # spoken: "20 to 50 gig"
+        return value * (1e9 if m[1] == "gig" else 1e6), FigureUnit.bytes, False
     if m := re.fullmatch(r"(kilo|mega|giga|tera|peta|exa|)(bytes?|bits?)", low):
         return value * _PREFIX_WORDS[m[1]] / (8 if m[2].startswith("bit") else 1), FigureUnit.bytes, False
     key = low if low in _SECONDS else low.rstrip("s")
@@ -131,28 +166,35 @@ def quantities(sentence: str, before: str = "") -> tuple[Quantity, ...]:
         if period is None and following[3] and _SHARED_RATE.match(text[m.end() : following[0].start()]):
             found[n] = (m, value, kind, following[3], rest)
     out: list[Quantity] = []
-    for m, value, kind, period, rest in found:
+    edges = [0, *(m.end() for m, *_ in found)]
+    starts = [*(m.start() for m, *_ in found), len(text)]
+    for n, (m, value, kind, period, rest) in enumerate(found):
         if period and not m["unit"] or period and kind is FigureUnit.bytes:
             seconds = _SECONDS[period]
             kind = FigureUnit.per_second if kind is FigureUnit.count else FigureUnit.bytes_per_second if kind is FigureUnit.bytes else kind
             value = value / seconds if kind in (FigureUnit.per_second, FigureUnit.bytes_per_second) else value
-        if kind is FigureUnit.count and not m["mult"] and float(m["num"].replace(",", "")) < 1000 and not m["unit"]:
-            continue  # "3 replicas", "5 years" of nothing: small bare numbers are not estimates
         window = _context(text, m.start(), m.end())
         before_number = text[: m.start()]
+        clause = re.split(r"[,;:]", before_number)[-1]
         out.append(
             Quantity(
                 value=value,
                 unit=kind,
                 period=period,
                 surface=m.group().strip(),
-                context=f"{prior} {window}",
+                # A cue belongs to the nearest number: look back only to the number before
+                # this one, and ahead only to the next ("40 a second, so 4k redirects").
+                left=tuple(_WORD.findall(text[edges[n] : m.start()].lower())[-_CUE_REACH:]),
+                right=tuple(_WORD.findall(text[m.end() : starts[n + 1]].lower())[:_CUE_REACH]),
+                prior=tuple(_WORD.findall(prior)),
                 per_item=bool(
                     _PER_ITEM.match(rest)
                     or (not period and _ON_AVERAGE.match(rest))
                     or (kind is FigureUnit.bytes and _PER_ITEM_BEFORE.search(before_number))
+                    or _ONE_OF_MANY.search(clause)
                 ),
                 peak=bool(_PEAK.search(window)),
+                small=kind is FigureUnit.count and not m["mult"] and float(m["num"].replace(",", "")) < 1000,
             )
         )
     return tuple(out)
@@ -175,17 +217,6 @@ def _context(text: str, start: int, end: int, words: int = 8) -> str:
     left = _WORD.findall(text[:start].lower())[-words:]
     right = _WORD.findall(text[end:].lower())[:words]
     return " ".join(left + ["#"] + right)
-
-
-def _cued(q: Quantity, figure: Figure) -> bool:
-    words = q.context.split()
-    return any(_cue_in(cue, words, q.context) for cue in figure.cues)
-
-
-def _cue_in(cue: str, words: list[str], context: str) -> bool:
-    if " " in cue:
-        return cue in context
-    return any(w.startswith(cue) for w in words)
 
 
 def ratio(value: float, reference: float) -> float:
@@ -242,11 +273,14 @@ def check(figures: Sequence[Figure], sentences: Sequence[str], brief: Sequence[s
     estimated: list[Figure] = []
     wrong: list[tuple[int, Quantity, Figure]] = []
     supporting: set[int] = set()
+    tied = _tie(found, figures)
     for figure in figures:
         same_unit = [(i, q) for i, q in found if q.unit is figure.unit]
-        alone = sum(1 for f in figures if f.unit is figure.unit) == 1
-        cued = [(i, q) for i, q in same_unit if _cued(q, figure)]
-        pool = cued or (same_unit if alone else [])
+        # Counts are of too many things to guess: only a cue ties one to a figure.
+        alone = figure.unit is not FigureUnit.count and sum(1 for f in figures if f.unit is figure.unit) == 1
+        cued = [(i, q) for i, q in same_unit if tied.get((i, id(q))) is figure]
+        # A lone figure of its unit may be estimated by a number with no cue at all.
+        pool = cued + ([(i, q) for i, q in same_unit if (i, id(q)) not in tied] if alone else [])
         good = [(i, q) for i, q in pool if _close(q, figure)]
         if good:
             estimated.append(figure)
@@ -262,6 +296,16 @@ def check(figures: Sequence[Figure], sentences: Sequence[str], brief: Sequence[s
         wrong=tuple(wrong),
         supporting=tuple(sorted(supporting)),
     )
+
+
+def _tie(found: Sequence[tuple[int, Quantity]], figures: Sequence[Figure]) -> dict[tuple[int, int], Figure]:
+    """Each number tied to the figure of its unit whose cue is nearest; a tie is no tie."""
+    out: dict[tuple[int, int], Figure] = {}
+    for i, q in found:
+        ranked = sorted((q.cue_distance(f), n) for n, f in enumerate(figures) if f.unit is q.unit)
+        if ranked and ranked[0][0] < math.inf and (len(ranked) == 1 or ranked[1][0] > ranked[0][0]):
+            out[(i, id(q))] = figures[ranked[0][1]]
+    return out
 
 
 def _close(q: Quantity, figure: Figure) -> bool:

@@ -1,22 +1,26 @@
-"""The LLM grader: structured output validated by pydantic, candidate text fenced as data.
+"""The LLM grader: the same six statuses and mistakes as the offline grader, as structured
+output validated by pydantic, with the candidate's text fenced as data.
 
 Sentences the offline checks recognise as addressed to the grader are removed before the
-model sees the answer. The model's quotes go through the same evidence check as the offline
-grader's (in `coach.grading.report`), so an invented quote earns nothing.
+model sees the answer, and turns keep their speakers so the model can tell the candidate's
+words from the interviewer's. The model's quotes go through the same evidence check as the
+offline grader's (in `coach.grading.report`), so an invented quote earns nothing, and its
+verdicts on estimates go through the same figure check (`coach.grading.estimates`).
 """
 
 from __future__ import annotations
 
 import secrets
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from coach.bank.models import Kind
 from coach.errors import ProviderError
-from coach.grading import checks
-from coach.grading.models import Flag, GraderInfo, Grading, Verdict
+from coach.grading import checks, estimates
+from coach.grading.models import Flag, GraderInfo, Grading, Mistake, MistakeKind, Status, Verdict
+from coach.grading.passages import Transcript, read
 from coach.grading.rubric import Rubric
-from coach.grading.text import candidate_text, quote_in, sentences
+from coach.grading.text import quote_in
 from coach.llm.base import Message, Provider
 from coach.llm.structured import parse_reply
 from coach.prompts import render
@@ -26,9 +30,27 @@ class LLMKeyPoint(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     id: str
-    covered: bool
+    status: Status
     evidence: list[str] = Field(default_factory=list)
+    missing: str | None = None
     rationale: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _covered_flag(cls, data: object) -> object:
+        # Some models answer with the older boolean shape; it maps onto two of the statuses.
+        if isinstance(data, dict) and "status" not in data and isinstance(data.get("covered"), bool):
+            return {**data, "status": "covered" if data["covered"] else "missed"}
+        return data
+
+
+class LLMMistake(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    kind: MistakeKind = "claim"
+    quote: str
+    why: str = Field(min_length=3)
+    key_point: str | None = None
 
 
 class LLMGradeOutput(BaseModel):
@@ -37,6 +59,7 @@ class LLMGradeOutput(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     key_points: list[LLMKeyPoint]
+    mistakes: list[LLMMistake] = Field(default_factory=list)
     addressed_to_grader: list[str] = Field(default_factory=list)
 
 
@@ -57,6 +80,22 @@ def parse_output(raw: str, rubric: Rubric) -> LLMGradeOutput:
     return out
 
 
+def _fenced(transcript: Transcript) -> str:
+    """The turns as the model reads them: speakers labelled, grader-addressed sentences removed."""
+    removed = [p.span for p in transcript.passages if p.to_grader]
+    lines = []
+    for turn in transcript.turns:
+        pieces, pos = [], turn.start
+        for span in (s for s in removed if turn.start <= s.start < turn.end):
+            pieces.append(transcript.text[pos : span.start])
+            pos = span.end
+        pieces.append(transcript.text[pos : turn.end])
+        words = " ".join("".join(pieces).split())
+        if words:
+            lines.append(f"{'Candidate' if turn.role == 'candidate' else 'Interviewer'}: {words}")
+    return "\n\n".join(lines)
+
+
 class LLMGrader:
     kind = "llm"
 
@@ -66,36 +105,47 @@ class LLMGrader:
     def messages(self, rubric: Rubric, answer: str, nonce: str | None = None) -> list[Message]:
         kind_label = "technical-leadership (STAR)" if rubric.kind == Kind.behavioral else "system-design"
         user = render(
-            "grade.v1.user",
+            "grade.v2.user",
             question=rubric.question,
+            brief=rubric.brief,
             key_points=rubric.key_points,
+            pitfalls=rubric.pitfalls,
             answer=answer,
             nonce=nonce or secrets.token_hex(8),
         )
         return [
-            {"role": "system", "content": render("grade.v1.system", kind_label=kind_label)},
+            {"role": "system", "content": render("grade.v2.system", kind_label=kind_label, pitfalls=rubric.pitfalls)},
             {"role": "user", "content": user},
         ]
 
-    async def grade(self, rubric: Rubric, text: str) -> Grading:
-        spans = sentences(text)
-        flags = [Flag(quote=s.text) for s in spans if checks.addresses_grader(s.text)]
+    async def grade(self, rubric: Rubric, text: str | Transcript) -> Grading:
+        transcript = text if isinstance(text, Transcript) else read(text)
+        flags = [Flag(quote=p.text) for p in transcript.passages if p.to_grader]
         flagged = {f.quote for f in flags}
-        cleaned = " ".join(s.text for s in spans if s.text not in flagged)
-        raw = await self.provider.complete(self.messages(rubric, cleaned), response_format=RESPONSE_FORMAT)
+        raw = await self.provider.complete(self.messages(rubric, _fenced(transcript)), response_format=RESPONSE_FORMAT)
         out = parse_output(raw, rubric)
-        source = candidate_text(text)
+        source = transcript.candidate_text
         for quote in out.addressed_to_grader:
             if quote_in(quote, source) and quote not in flagged:
                 flags.append(Flag(quote=quote))
                 flagged.add(quote)
+        mistakes = [Mistake(kind=m.kind, quote=m.quote, why=m.why, key_point=m.key_point) for m in out.mistakes]
+        wrong = [m.quote for m in mistakes]
         verdicts = [
             Verdict(
                 id=kp.id,
-                status="covered" if kp.covered else "missed",
-                evidence=[q for q in kp.evidence if not checks.addresses_grader(q)] if kp.covered else [],
-                note=kp.rationale or None,
+                status=kp.status,
+                # A quote that is text to the grader or one of the candidate's mistakes is no evidence.
+                evidence=[
+                    q for q in kp.evidence
+                    if not checks.addresses_grader(q) and not any(quote_in(q, w) or quote_in(w, q) for w in wrong)
+                ],
+                note=(f"Missing: {kp.missing}" if kp.status == "partial" and kp.missing else kp.rationale) or None,
             )
             for kp in out.key_points
         ]
-        return Grading(verdicts=verdicts, flags=flags, grader=GraderInfo(kind="llm", model=self.provider.model))
+        sentences = [p.text for p in transcript.passages if not p.to_grader]
+        verdicts, wrong_figures = estimates.review(rubric, verdicts, sentences)
+        known = {m.quote for m in mistakes}
+        mistakes += [m for m in wrong_figures if m.quote not in known]
+        return Grading(verdicts=verdicts, flags=flags, mistakes=mistakes, grader=GraderInfo(kind="llm", model=self.provider.model))

@@ -11,13 +11,29 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Status = Literal["covered", "shallow", "declined", "missed"]
+Status = Literal["covered", "partial", "shallow", "declined", "incorrect", "missed"]
+STATUSES: tuple[Status, ...] = ("covered", "partial", "shallow", "declined", "incorrect", "missed")
 STATUS_NOTES: dict[str, str] = {
     "covered": "Covered, with the quoted evidence.",
+    "partial": "Part of the point is made; the rest is missing.",
     "shallow": "Mentioned, but without a mechanism, a number or a reason; a name alone earns no credit.",
     "declined": "Raised but turned down, postponed or left unsure; that earns no credit.",
+    "incorrect": "Asserted, but wrong; see the mistakes.",
     "missed": "Not addressed.",
 }
+# The share of a key point's weight each status earns.
+CREDIT: dict[str, float] = {"covered": 1.0, "partial": 0.5}
+
+MistakeKind = Literal["figure", "pitfall", "claim"]
+
+
+class Mistake(BaseModel):
+    """Something the candidate said that is wrong: a figure, a known pitfall, a broken claim."""
+
+    kind: MistakeKind
+    quote: str = Field(description="The candidate's words, verbatim")
+    why: str = Field(description="One line on why it is wrong")
+    key_point: str | None = Field(default=None, description="The key point it concerns, if any")
 
 
 class Verdict(BaseModel):
@@ -42,6 +58,7 @@ class GraderInfo(BaseModel):
 class Grading(BaseModel):
     verdicts: list[Verdict]
     flags: list[Flag] = Field(default_factory=list)
+    mistakes: list[Mistake] = Field(default_factory=list)
     grader: GraderInfo
 
 
@@ -50,10 +67,10 @@ class KeyPointResult(BaseModel):
     text: str
     dimension: str
     weight: float
-    covered: bool
+    covered: bool = Field(description="True only when the status is covered (kept for older clients)")
     status: Status
-    score: float = Field(description="Points earned: the weight if covered, else 0")
-    evidence: list[str]
+    score: float = Field(description="Points earned: the weight if covered, half of it if partial, else 0")
+    evidence: list[str] = Field(description="The candidate's sentences that make the point, verbatim")
     note: str
     strong_answer: str | None = None
 
@@ -62,12 +79,16 @@ class DimensionScore(BaseModel):
     dimension: str
     score: int = Field(ge=0, le=100)
     covered: int
+    partial: int = 0
     total: int
 
 
 class Missed(BaseModel):
+    """A key point that earned less than its full weight, with what a strong answer says."""
+
     id: str
     text: str
+    status: Status = "missed"
     strong_answer: str
 
 
@@ -78,7 +99,8 @@ class Practice(BaseModel):
 
 
 class GradeReport(BaseModel):
-    """The graded answer. `score` is 0-100 from the weights of the covered key points."""
+    """The graded answer. `score` is 0-100: each key point's weight counts in full when
+    covered and by half when partial."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -89,8 +111,15 @@ class GradeReport(BaseModel):
     dimensions: list[DimensionScore]
     strengths: list[str]
     missed: list[Missed]
+    mistakes: list[Mistake] = Field(default_factory=list)
     practice_next: list[Practice]
     flags: list[Flag]
     grader: GraderInfo
     notices: list[str] = Field(default_factory=list)
     session_id: str | None = None
+
+
+def json_schema() -> dict[str, object]:
+    """JSON Schema of a GradeReport, as `coach report-schema` prints it (docs/report.schema.json)."""
+    schema = GradeReport.model_json_schema(ref_template="#/$defs/{model}")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}

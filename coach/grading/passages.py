@@ -58,17 +58,24 @@ class Transcript:
         return "\n\n".join(self.text[t.start : t.end].strip() for t in self.turns if t.role == "candidate")
 
     def windows(self, usable: Sequence[int], longest: int = MAX_WINDOW) -> list[tuple[int, ...]]:
-        """Runs of 1 to `longest` consecutive usable passages within one turn."""
+        """Runs of 1 to `longest` consecutive usable passages within one turn. Text addressed
+        to the grader counts as not there: the passages around it are neighbours, so adding
+        such a line can change nothing about how the rest is read."""
         allowed = set(usable)
+        following = {}
+        kept = [p for p in self.passages if not p.to_grader]
+        for a, b in zip(kept, kept[1:], strict=False):
+            if a.turn == b.turn:
+                following[a.index] = b.index
         out: list[tuple[int, ...]] = []
         for i in usable:
             run = [i]
             out.append((i,))
-            j = i + 1
-            while len(run) < longest and j in allowed and self.passages[j].turn == self.passages[i].turn:
+            j = following.get(i)
+            while len(run) < longest and j in allowed:
                 run.append(j)
                 out.append(tuple(run))
-                j += 1
+                j = following.get(j)
         return out
 
 

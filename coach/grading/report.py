@@ -10,37 +10,55 @@ from __future__ import annotations
 from collections import defaultdict
 
 from coach.grading.models import (
+    CREDIT,
     STATUS_NOTES,
     DimensionScore,
     Grading,
     GradeReport,
     KeyPointResult,
     Missed,
+    Mistake,
     Practice,
     Verdict,
 )
+from coach.grading.passages import Transcript, read
 from coach.grading.rubric import Rubric, RubricPoint
-from coach.grading.text import candidate_text, normalise, quote_in
+from coach.grading.text import normalise, quote_in
 
 GENERAL = "general"
 
 
+def _usable(quote: str, source: str, flagged: list[str]) -> bool:
+    q = normalise(quote)
+    return quote_in(quote, source) and not any(q in f or f in q for f in flagged)
+
+
 def verify(verdict: Verdict, source: str, flagged: list[str]) -> Verdict:
-    """Keep only quotes that really occur in `source` and are not part of flagged text."""
+    """Keep only quotes that really occur in `source` and are not part of flagged text.
+    A point that earns credit (covered or partial) without a surviving quote earns nothing."""
     flagged_norm = [normalise(f) for f in flagged]
-    kept = [
-        q
-        for q in verdict.evidence
-        if quote_in(q, source) and not any(normalise(q) in f or f in normalise(q) for f in flagged_norm)
-    ]
-    if verdict.status == "covered" and not kept:
+    kept = [q for q in verdict.evidence if _usable(q, source, flagged_norm)]
+    if verdict.status in CREDIT and not kept:
         return Verdict(
             id=verdict.id,
             status="missed",
             evidence=[],
-            note="Claimed as covered, but no quote of the candidate's own words supports it; no credit.",
+            note=f"Claimed as {verdict.status}, but no quote of the candidate's own words supports it; no credit.",
         )
-    return verdict.model_copy(update={"evidence": kept if verdict.status == "covered" else []})
+    return verdict.model_copy(update={"evidence": kept if verdict.status in CREDIT else []})
+
+
+def verify_mistakes(mistakes: list[Mistake], source: str, key_points: set[str]) -> list[Mistake]:
+    """Mistakes whose quote is really the candidate's, once each; unknown key points dropped."""
+    out: list[Mistake] = []
+    seen: set[str] = set()
+    for m in mistakes:
+        key = normalise(m.quote)
+        if key in seen or not quote_in(m.quote, source):
+            continue
+        seen.add(key)
+        out.append(m if m.key_point in key_points or m.key_point is None else m.model_copy(update={"key_point": None}))
+    return out
 
 
 def _strong_answer(kp: RubricPoint) -> str:
@@ -49,27 +67,26 @@ def _strong_answer(kp: RubricPoint) -> str:
 
 def build_report(
     rubric: Rubric,
-    answer: str,
+    answer: str | Transcript,
     grading: Grading,
     practice: list[Practice] | None = None,
     notices: list[str] | None = None,
 ) -> GradeReport:
-    source = candidate_text(answer)
+    source = (answer if isinstance(answer, Transcript) else read(answer)).candidate_text
     flagged = [f.quote for f in grading.flags]
     by_id = {v.id: verify(v, source, flagged) for v in grading.verdicts}
     results: list[KeyPointResult] = []
     for kp in rubric.key_points:
         v = by_id.get(kp.id) or Verdict(id=kp.id, status="missed", note="The grader gave no verdict; no credit.")
-        covered = v.status == "covered"
         results.append(
             KeyPointResult(
                 id=kp.id,
                 text=kp.text,
                 dimension=kp.dimension.value if kp.dimension else GENERAL,
                 weight=kp.weight,
-                covered=covered,
+                covered=v.status == "covered",
                 status=v.status,
-                score=kp.weight if covered else 0.0,
+                score=kp.weight * CREDIT.get(v.status, 0.0),
                 evidence=v.evidence,
                 note=v.note or STATUS_NOTES[v.status],
                 strong_answer=kp.strong_answer,
@@ -85,10 +102,11 @@ def build_report(
         dimensions=_dimensions(results),
         strengths=_strengths(results),
         missed=[
-            Missed(id=r.id, text=r.text, strong_answer=_strong_answer(kp))
+            Missed(id=r.id, text=r.text, status=r.status, strong_answer=_strong_answer(kp))
             for r, kp in zip(results, rubric.key_points, strict=True)
             if not r.covered
         ],
+        mistakes=verify_mistakes(grading.mistakes, source, {kp.id for kp in rubric.key_points}),
         practice_next=practice or [],
         flags=grading.flags,
         grader=grading.grader,
@@ -108,6 +126,7 @@ def _dimensions(results: list[KeyPointResult]) -> list[DimensionScore]:
                 dimension=dim,
                 score=round(100 * sum(r.score for r in rs) / weight),
                 covered=sum(r.covered for r in rs),
+                partial=sum(r.status == "partial" for r in rs),
                 total=len(rs),
             )
         )
@@ -131,14 +150,17 @@ def render_markdown(report: GradeReport) -> str:
     lines += [f"| {d.dimension.replace('_', ' ')} | {d.score} | {d.covered}/{d.total} |" for d in report.dimensions]
     lines += ["", "## Key points", ""]
     for r in report.key_points:
-        mark = "x" if r.covered else " "
-        lines.append(f"- [{mark}] **{r.text}** ({r.dimension.replace('_', ' ')}, weight {r.weight:g}) - {r.note}")
+        mark = {"covered": "x", "partial": "~"}.get(r.status, " ")
+        lines.append(f"- [{mark}] **{r.text}** ({r.dimension.replace('_', ' ')}, weight {r.weight:g}) - *{r.status}*: {r.note}")
         lines += [f'  > "{q}"' for q in r.evidence]
     if report.strengths:
         lines += ["", "## Strengths", ""] + [f"- {s}" for s in report.strengths]
+    if report.mistakes:
+        lines += ["", "## Mistakes", ""]
+        lines += [f'- "{m.quote}" - {m.why}' for m in report.mistakes]
     if report.missed:
-        lines += ["", "## What was missed", ""]
-        lines += [f"- **{m.text}**: {m.strong_answer}" for m in report.missed]
+        lines += ["", "## What a strong answer adds", ""]
+        lines += [f"- **{m.text}** ({m.status}): {m.strong_answer}" for m in report.missed]
     if report.flags:
         lines += ["", "## Flagged", ""]
         lines += [f'- "{f.quote}" - {f.message}' for f in report.flags]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from coach.bank.models import Anchored, Dimension, Kind, Line, Question, Slug
+from coach.bank.models import Anchored, Dimension, Figure, Kind, Line, Pitfall, Question, Slug
 from coach.errors import InvalidInput
 
 
@@ -20,6 +20,8 @@ class RubricPoint(BaseModel, Anchored):
     dimension: Dimension | None = None
     look_for: tuple[Line, ...] = ()
     strong_answer: Line | None = None
+    near_misses: tuple[Line, ...] = ()
+    figures: tuple[Figure, ...] = ()
 
 
 class Rubric(BaseModel):
@@ -31,6 +33,9 @@ class Rubric(BaseModel):
     title: str | None = None
     kind: Kind | None = None
     topics: tuple[str, ...] = ()
+    pitfalls: tuple[Pitfall, ...] = ()
+    # The interviewer's brief: numbers a candidate repeats from it are not estimates of theirs.
+    brief: tuple[Line, ...] = ()
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Rubric:
@@ -48,6 +53,8 @@ class Rubric(BaseModel):
             title=q.title,
             kind=q.kind,
             topics=q.topics,
+            pitfalls=q.pitfalls,
+            brief=tuple(f.fact for f in q.brief),
             key_points=tuple(
                 RubricPoint(
                     id=kp.id,
@@ -56,6 +63,8 @@ class Rubric(BaseModel):
                     dimension=kp.dimension,
                     look_for=kp.look_for,
                     strong_answer=kp.strong_answer,
+                    near_misses=kp.near_misses,
+                    figures=kp.figures,
                 )
                 for kp in q.key_points
             ),

@@ -15,6 +15,7 @@ from coach.errors import ProviderError
 from coach.grading.llm import LLMGrader
 from coach.grading.models import GradeReport, Grading
 from coach.grading.offline import OfflineGrader
+from coach.grading.passages import Transcript, read
 from coach.grading.practice import recommend
 from coach.grading.report import build_report
 from coach.grading.rubric import Rubric
@@ -39,19 +40,21 @@ class GradingService:
         # Embedding and grading are CPU-bound: off the event loop, on the caller's worker if any.
         self.run_cpu: RunCpu = run_cpu or asyncio.to_thread
 
-    async def grade(self, rubric: Rubric, answer: str) -> GradeReport:
+    async def grade(self, rubric: Rubric, answer: str | Transcript) -> GradeReport:
+        """Grade a plain answer, a transcript with speaker labels, or turns already read."""
+        transcript = answer if isinstance(answer, Transcript) else read(answer)
         notices: list[str] = []
         grading: Grading
         if self.provider is None:
-            grading = await self.run_cpu(self.offline.grade, rubric, answer)
+            grading = await self.run_cpu(self.offline.grade_transcript, rubric, transcript)
         else:
             try:
-                grading = await LLMGrader(self.provider).grade(rubric, answer)
+                grading = await LLMGrader(self.provider).grade(rubric, transcript)
             except ProviderError as exc:
                 log.warning("LLM grader failed, grading offline: %s", exc.message)
-                grading = await self.run_cpu(self.offline.grade, rubric, answer)
+                grading = await self.run_cpu(self.offline.grade_transcript, rubric, transcript)
                 grading.grader.fallback_reason = f"{self.provider.model}: {exc.message}"
                 notices.append(f"The LLM grader ({self.provider.model}) failed: {exc.message}. The offline grader graded this answer instead.")
-        report = build_report(rubric, answer, grading, notices=notices)
+        report = build_report(rubric, transcript, grading, notices=notices)
         report.practice_next = await self.run_cpu(recommend, self.bank, rubric, report, self.offline.embedder)
         return report
