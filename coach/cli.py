@@ -96,7 +96,7 @@ def show(question_id: str, as_json: bool) -> None:
         ("Interviewer brief (revealed when asked):", [f"[{f.topic.value}] {f.fact}" for f in q.brief]),
         ("Key points:", [f"{kp.id} ({kp.dimension.value}, weight {kp.weight:g}): {kp.text}" for kp in q.key_points]),
         ("Follow-ups:", [f"[{f.key_point}] {f.ask}" for f in q.follow_ups]),
-        ("Pitfalls:", q.pitfalls),
+        ("Pitfalls:", [f"{p.text}: {p.why}" if p.why else p.text for p in q.pitfalls]),
         ("Outline of a strong answer:", q.outline),
     ]
     click.echo("\n\n".join(title + "".join(f"\n  - {line}" for line in lines) for title, lines in sections))
@@ -150,6 +150,14 @@ def serve(host: str | None, port: int | None) -> None:
 def protocol_schema() -> None:
     """Print the JSON Schema of the websocket protocol's frames."""
     from coach.protocol import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2))
+
+
+@cli.command("report-schema")
+def report_schema() -> None:
+    """Print the JSON Schema of a graded report (`coach grade --format json`, the `report` frame)."""
+    from coach.grading.models import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2))
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 
 from coach.bank.models import Difficulty, Kind
 from coach.errors import CoachError
+from coach.grading.models import GradeReport
 
 PROTOCOL_VERSION = 1
 
@@ -169,7 +170,7 @@ class Phase(_Server):
 
 class Report(_Server):
     type: Literal["report"] = "report"
-    report: dict[str, Any]
+    report: GradeReport
 
 
 class Notice(_Server):

@@ -60,7 +60,7 @@ def test_every_error_is_documented_with_the_shape_it_has(client):
         jsonschema.validate(response.json(), {**schema, "components": spec["components"]})
 
 
-TOKEN_BUCKET = "I'd use a token bucket per API key that refills at 100 tokens a second, so short bursts pass."
+TOKEN_BUCKET = "I'd use a token bucket per API key that refills at 100 tokens a second and holds up to 200, so a quiet client can burst briefly."
 
 
 def _finished_session(client, text: str = TOKEN_BUCKET) -> tuple[str, str]:

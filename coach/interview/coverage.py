@@ -1,14 +1,20 @@
-"""Rubric coverage of the candidate's words so far, recomputed after every turn.
+"""Rubric coverage of the interview so far, recomputed after every turn with the grader's
+own judgement (the same offline grader the report uses).
 
-Re-grades the whole candidate transcript with the offline grader; embeddings of sentences
-already seen come from the embedder's cache, so each turn costs only its new sentences.
+Each turn costs only what is new: sentence vectors and the judge's reading of a (key point,
+passage) pair are cached, so re-grading the transcript embeds the new sentences and judges
+only the passages that the new turn brought to the top.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from coach.grading.models import Grading
 from coach.grading.offline import OfflineGrader
+from coach.grading.passages import read_turns
 from coach.grading.rubric import Rubric
+from coach.grading.speakers import Role
 
 
 class CoverageTracker:
@@ -18,9 +24,14 @@ class CoverageTracker:
         self.covered: set[str] = set()
         self.last: Grading | None = None
 
-    def update(self, candidate_turns: list[str]) -> set[str]:
-        """Grade `candidate_turns`; return the key points newly covered. CPU-bound: run in a thread."""
-        grading = self.grader.grade(self.rubric, "\n\n".join(candidate_turns))
+    def update(self, turns: Sequence[tuple[Role, str]]) -> set[str]:
+        """Grade the interview's turns (speaker, words); return the key points newly covered.
+        Only the candidate's words count, and agreeing with the interviewer is no point.
+        CPU-bound: run it on a worker."""
+        # A point once covered stays covered while the interview goes on: only the others are
+        # judged again (the report at the end grades everything afresh).
+        settled = {v.id: v for v in self.last.verdicts if v.status == "covered"} if self.last else {}
+        grading = self.grader.grade_transcript(self.rubric, read_turns(turns), settled)
         now = {v.id for v in grading.verdicts if v.status == "covered"}
         new = now - self.covered
         self.covered, self.last = now, grading

@@ -81,9 +81,8 @@ class Interviews:
                 raise Unauthorized()
             question = self.services.bank.get(row.question_id)
             session = InterviewSession(self.services, row, question, await store.turns(session_id), await store.last_seq(session_id))
-            candidate = session.candidate_turns()
-            if candidate:
-                await self.services.run_cpu(session.tracker.update, candidate)
+            if session.candidate_turns():
+                await self.services.run_cpu(session.tracker.update, session.said())
             session.phase_name = session.phase().plan.name
             self.live[session_id] = session
         self._loading.pop(session_id, None)

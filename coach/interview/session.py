@@ -21,6 +21,8 @@ from enum import StrEnum
 from coach.bank.models import Question
 from coach.errors import ProviderError
 from coach.grading.rubric import Rubric
+from coach.grading.passages import read_turns
+from coach.grading.speakers import Role
 from coach.grading.text import sentences
 from coach.interview import offline_interviewer
 from coach.interview.brief import answer_from_brief, is_clarifying, split_questions
@@ -143,6 +145,11 @@ class InterviewSession:
 
     def candidate_turns(self) -> list[str]:
         return [t.text for t in self.turns if t.role == "candidate"]
+
+    def said(self) -> list[tuple[Role, str]]:
+        """Every turn with its speaker: what the grader reads (only the candidate's words
+        count, and it needs the interviewer's to tell agreement from a point made)."""
+        return [(t.role, t.text) for t in self.turns]
 
     def asked(self) -> set[str]:
         """Probing questions already asked, read back from the interviewer's own turns."""
@@ -271,7 +278,7 @@ class InterviewSession:
 
     def _score(self) -> Awaitable[set[str]]:
         """Grade the candidate's turns for rubric coverage, on the CPU worker."""
-        return self.services.run_cpu(self.tracker.update, self.candidate_turns())
+        return self.services.run_cpu(self.tracker.update, self.said())
 
     async def _answer_offline(self, reply_turn: int, covered_before: set[str], *, phase_may_change: bool) -> str:
         """Score the turn, then stream the offline interviewer's reply to it."""
@@ -407,8 +414,7 @@ class InterviewSession:
             await asyncio.shield(self._reply)
         self.state = State.grading
         try:
-            answer = "\n\n".join(self.candidate_turns()) or " "
-            report = await self.services.grading.grade(self.rubric, answer)
+            report = await self.services.grading.grade(self.rubric, read_turns(self.said()))
             report.session_id = self.id
             body = report.model_dump(mode="json")
             await self.services.store.save_report(self.id, body, report.score)

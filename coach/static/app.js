@@ -376,7 +376,8 @@ if ("speechSynthesis" in window) $("#speak-label").hidden = false;
 // ---- report -----------------------------------------------------------------------------
 async function showReport(id, token) {
   $("#r-title").textContent = "Report";
-  for (const sel of ["#r-points", "#r-strengths", "#r-next", "#r-notices", "#r-chart"]) $(sel).replaceChildren();
+  for (const sel of ["#r-points", "#r-strengths", "#r-mistakes", "#r-next", "#r-notices", "#r-chart"]) $(sel).replaceChildren();
+  $("#r-mistakes-box").hidden = true;
   if (!token) { $("#r-score").textContent = "This report needs its link with the token."; return; }
   const auth = { headers: { Authorization: `Bearer ${token}` } };
   const res = await fetch(`/api/sessions/${id}/report`, auth);
@@ -391,12 +392,16 @@ async function showReport(id, token) {
   $("#r-download").download = `coach-report-${id.slice(0, 8)}.md`;
   $("#r-link").href = `${location.origin}/#/report/${id}?token=${encodeURIComponent(token)}`;
   $("#r-chart").replaceChildren(chart(r.dimensions));
-  $("#r-points").replaceChildren(...r.key_points.map((k) => el("li", { class: k.covered ? "ok" : "miss" },
-    el("strong", { text: `${k.covered ? "Covered" : "Missed"}: ` }), k.text, el("br"),
+  const label = (status) => status.charAt(0).toUpperCase() + status.slice(1);
+  $("#r-points").replaceChildren(...r.key_points.map((k) => el("li", { class: k.covered ? "ok" : k.status === "partial" ? "part" : "miss" },
+    el("strong", { text: `${label(k.status)}: ` }), k.text, el("br"),
     el("small", { class: "muted", text: k.note }),
     ...k.evidence.map((q) => el("blockquote", { text: `“${q}”` })),
     ...(k.covered || !k.strong_answer ? [] : [el("p", {}, el("em", { text: "A strong answer: " }), k.strong_answer)]))));
   $("#r-strengths").replaceChildren(...(r.strengths.length ? r.strengths : ["Nothing covered yet."]).map((s) => el("li", { text: s })));
+  const mistakes = r.mistakes || [];
+  $("#r-mistakes-box").hidden = !mistakes.length;
+  $("#r-mistakes").replaceChildren(...mistakes.map((m) => el("li", {}, el("blockquote", { text: `“${m.quote}”` }), m.why)));
   $("#r-next").replaceChildren(...r.practice_next.map((p) => el("li", {},
     Object.assign(el("button", { type: "button", text: p.title }), { onclick: () => begin({ question_id: p.question_id }) }),
     " ", el("span", { class: "muted", text: p.reason }))));
