@@ -108,3 +108,9 @@ def test_describe():
     assert describe(40, FigureUnit.per_second) == "40 per second"
     assert describe(3e12, FigureUnit.bytes) == "3 TB"
     assert describe(1e9, FigureUnit.bytes_per_second) == "1 GB/s"
+
+
+def test_a_word_starting_with_a_period_letter_is_not_a_rate():
+    # "7 characters as the code": the "s" of "as" is not "per second".
+    assert all(q.unit is not FigureUnit.per_second for q in quantities("keep the first 7 characters as the code"))
+    assert [q.unit for q in quantities("7 links a second")] == [FigureUnit.per_second]

@@ -45,7 +45,7 @@ _NUMBER = re.compile(
 )
 # A rate after the number and up to four words: "4,000 writes per second", "40 new links a second".
 _PER = re.compile(
-    r"^(?:[a-zA-Z'-]+(?:\s+|(?=/))){0,4}?(?:(?:per|a|an|each|every|/)\s*(?P<period>seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|"
+    r"^(?:[a-zA-Z'-]+(?:\s+|(?=/))){0,4}?(?:(?:(?:per|a|an|each|every)\s+|/\s*)(?P<period>seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|"
     r"weeks?|months?|mo|years?|yrs?)\b|(?P<qps>[QRT]PS|qps|rps|tps|ops/s)\b|(?P<adverb>hourly|daily|weekly|monthly|yearly|annually)\b)",
 )
 _PER_ITEM = re.compile(r"^\s*(?:each|apiece|per\s+(?!second|sec|s\b|minute|hour|day|week|month|year)\w+)", _I)
