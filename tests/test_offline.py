@@ -179,3 +179,20 @@ def test_a_near_miss_listed_for_a_point_does_not_earn_it():
     assert OfflineGrader(judge=judge).grade(rubric, text).verdicts[0].status == "missed"
     plain = rubric.model_copy(update={"key_points": (rubric.key_points[0].model_copy(update={"near_misses": ()}),)})
     assert OfflineGrader(judge=judge).grade(plain, text).verdicts[0].status == "covered"
+
+
+def test_an_accusation_the_strong_answer_disputes_is_read_again():
+    rubric = RUBRIC.model_copy(deep=True)
+    cache = next(kp for kp in rubric.key_points if kp.id == "cache")
+    object.__setattr__(cache, "strong_answer", "Put Redis in front of the store so hot codes skip it.")
+    rules = {("from a cache", "check a Redis cache first"): "incorrect", ("Put Redis in front", "check a Redis cache first"): "asserts"}
+    verdicts, grading, judge = grade("Redirects check a Redis cache first, because reads dominate.", rules, rubric)
+    assert verdicts["cache"].status == "covered" and not grading.mistakes
+    assert ("Put Redis in front of the store so hot codes skip it.", "Redirects check a Redis cache first, because reads dominate.") in judge.calls
+    # Without a strong answer the accusation stands: there is nothing to read it against.
+    verdicts, grading, _ = grade("Redirects check a Redis cache first, because reads dominate.", rules)
+    assert verdicts["cache"].status == "incorrect" and grading.mistakes[0].key_point == "cache"
+    # And a strong answer that agrees with the accusation keeps it.
+    rules = {("from a cache", "local memory"): "incorrect", ("Put Redis in front", "local memory"): "incorrect"}
+    verdicts, _, _ = grade("Redirect lookups are kept in the local memory of each server.", rules, rubric)
+    assert verdicts["cache"].status == "incorrect"

@@ -20,13 +20,13 @@ from pathlib import Path
 import numpy as np
 
 from coach.bank.loader import QuestionBank
-from coach.bank.models import Kind, Pitfall
 from coach.grading import checks, estimates
 from coach.grading.embedder import Embedder, get_embedder
 from coach.grading.judge import ASSERTS, DECLINED, INCORRECT, PARTIAL, SHALLOW, Judge, get_judge
 from coach.grading.judge import MODEL_ID as JUDGE_ID
 from coach.grading.models import Flag, GraderInfo, Grading, Mistake, Status, Verdict
 from coach.grading.passages import Passage, Transcript, read
+from coach.grading.pitfalls import PitfallFinder
 from coach.grading.rubric import Rubric, RubricPoint
 
 MODEL_ID = f"{JUDGE_ID} + all-MiniLM-L6-v2 retrieval"
@@ -39,22 +39,27 @@ class Settings:
     windows: int = 5  # passages the judge reads per key point
     window_sentences: int = 2  # the longest passage it reads, in sentences
     floor: float = 0.12  # a window less like the point than this is not worth reading
-    cover: float = 0.5  # p(asserts) that makes a point covered
+    cover: float = 0.65  # p(asserts) that makes a point covered
     # ... for a point with nothing but its text (a custom rubric without look-for lines or a
     # strong answer), where the judge has less to go on and reads lower
-    cover_plain: float = 0.4
-    cover_similarity: float = 0.0  # ... read in a window at least this like the point
+    cover_plain: float = 0.35
     settle: float = 0.9  # p(asserts) of a single sentence that settles a point without reading longer windows
     partial: float = 0.45  # p(asserts) + p(partial) that makes it partial
     incorrect: float = 0.7  # p(incorrect) that makes it incorrect: an accusation needs a sure reading
     declined: float = 0.5
-    shallow: float = 0.4  # p(shallow) + p(asserts) for a mention without substance
-    pitfall: float = 0.8  # p(asserts) of a pitfall that makes a sentence a mistake
+    shallow: float = 0.6  # p(shallow) + p(asserts) + p(partial) for a mention without substance
+    pitfall: float = 0.65  # p(asserts) of a pitfall that makes a sentence a mistake
     pitfall_floor: float = 0.3  # similarity to a pitfall worth asking the judge about
     pitfall_link: float = 0.2  # similarity that ties a pitfall to the key point it gets wrong
     pitfall_margin: float = 0.0  # a pitfall sentence may sound this much more like a key point, at most
     near_miss_margin: float = 0.05  # closer to a near miss than to the point by this: not evidence
+    # Closer by this to a key point of another bank question than to this point: not evidence
+    # (a good answer to a different question earns nothing here).
+    contrast: float = 0.1
+    duplicate: float = 0.6  # another question's point this like one of ours is no competition
     max_evidence: int = 2
+    # p(asserts) of a window read against the strong answer that overturns an accusation
+    dispute: float = 0.5
 
 
 def bank_texts(bank: QuestionBank) -> list[str]:
@@ -65,12 +70,8 @@ def bank_texts(bank: QuestionBank) -> list[str]:
     ]
 
 
-@dataclass(frozen=True)
-class _Window:
-    """Consecutive passages the judge reads for a key point, and how like the point they are."""
-
-    indexes: tuple[int, ...]
-    similarity: float
+# Consecutive passages (by index) that the judge reads together for a key point.
+_Window = tuple[int, ...]
 
 
 @dataclass
@@ -99,6 +100,8 @@ class OfflineGrader:
         self.settings = settings or Settings()
         self.bank = bank
         self.cache_dir = cache_dir
+        # Other questions' key points to contrast a rubric with: they depend only on the rubric.
+        self._backgrounds: dict[Rubric, np.ndarray | None] = {}
 
     @property
     def embedder(self) -> Embedder:
@@ -111,6 +114,9 @@ class OfflineGrader:
         if self._judge is None:
             self._judge = get_judge()
         return self._judge
+
+    def _pitfall_finder(self) -> PitfallFinder:
+        return PitfallFinder(self.embedder, self.judge, self.settings, self.bank)
 
     def grade(self, rubric: Rubric, text: str) -> Grading:
         return self.grade_transcript(rubric, read(text))
@@ -125,11 +131,12 @@ class OfflineGrader:
         if self.cache_dir is not None and self.bank is not None:
             self.embedder.warm(bank_texts(self.bank), self.cache_dir)
         vectors = self.embedder.encode([p.claim for p in usable])
-        hits = self._pitfall_hits(rubric, usable, vectors)
+        hits = self._pitfall_finder().hits(rubric, usable, vectors)
         # A sentence with a wrong figure is a mistake, never evidence for another point either.
         wrong = {usable[i].index for i in estimates.wrong_sentences(rubric, [p.text for p in usable])}
         speaking = [p for p in usable if not p.echo and p.index not in hits and p.index not in wrong]
-        chosen = [[] if kp.id in settled else self._retrieve(kp, transcript, speaking, usable, vectors) for kp in rubric.key_points]
+        elsewhere = self._elsewhere(rubric, vectors)
+        chosen = [[] if kp.id in settled else self._retrieve(kp, transcript, speaking, usable, vectors, elsewhere) for kp in rubric.key_points]
         points = [
             self._decide(kp, windows, probs, transcript) if windows else _Point()
             for kp, (windows, probs) in zip(rubric.key_points, self._read(rubric, transcript, chosen), strict=True)
@@ -139,13 +146,30 @@ class OfflineGrader:
             for kp, p in zip(rubric.key_points, points, strict=True)
         ]
         verdicts, mistakes = estimates.review(rubric, verdicts, [p.text for p in usable], self.settings.max_evidence)
-        mistakes += self._pitfall_mistakes(rubric, hits, transcript, verdicts)
-        for kp, point, verdict in zip(rubric.key_points, points, verdicts, strict=True):
-            for quote in point.wrong if verdict.status == "incorrect" else []:
-                if not any(quote in m.quote or m.quote in quote for m in mistakes):
-                    why = f"This does not achieve what the key point asks: {kp.text[0].lower()}{kp.text[1:]}."
-                    mistakes.append(Mistake(kind="claim", quote=quote, why=why, key_point=kp.id))
+        mistakes += self._pitfall_finder().mistakes(rubric, hits, transcript, verdicts)
+        mistakes += self._claim_mistakes(rubric, points, verdicts, mistakes)
         return Grading(verdicts=verdicts, flags=flags, mistakes=mistakes, grader=GraderInfo(kind="offline", model=MODEL_ID))
+
+    def _claim_mistakes(self, rubric: Rubric, points: list[_Point], verdicts: list[Verdict], mistakes: list[Mistake]) -> list[Mistake]:
+        """The judge's wrong versions of key points, as mistakes. A sentence read as a wrong
+        version of several points is the wrong version of the one it is most like; the others
+        go back to missed rather than carry an accusation that is not theirs."""
+        claimed: dict[str, list[int]] = {}
+        for k, (point, verdict) in enumerate(zip(points, verdicts, strict=True)):
+            if verdict.status == "incorrect" and point.wrong:
+                claimed.setdefault(" ".join(point.wrong), []).append(k)
+        out = []
+        for quote, ks in claimed.items():
+            if len(ks) > 1:
+                said = self.embedder.encode([quote])[0]
+                ks = sorted(ks, key=lambda k: -float((self.embedder.encode(rubric.key_points[k].anchors()) @ said).max()))
+                for k in ks[1:]:
+                    verdicts[k] = Verdict(id=verdicts[k].id, status="missed")
+            kp = rubric.key_points[ks[0]]
+            if not any(quote in m.quote or m.quote in quote for m in mistakes):
+                why = f"This does not achieve what the key point asks: {kp.text[0].lower()}{kp.text[1:]}."
+                out.append(Mistake(kind="claim", quote=quote, why=why, key_point=kp.id))
+        return out
 
     def candidates(self, rubric: Rubric, transcript: Transcript) -> list[list[str]]:
         """For each key point, the passages the judge would read (training mines these from
@@ -154,14 +178,43 @@ class OfflineGrader:
         vectors = self.embedder.encode([p.claim for p in usable])
         speaking = [p for p in usable if not p.echo]
         return [
-            [" ".join(transcript.passages[i].claim for i in w.indexes) for w in self._retrieve(kp, transcript, speaking, usable, vectors)]
+            [transcript.claim(w) for w in self._retrieve(kp, transcript, speaking, usable, vectors, self._elsewhere(rubric, vectors))]
             for kp in rubric.key_points
         ]
+
+    def _elsewhere(self, rubric: Rubric, vectors: np.ndarray) -> np.ndarray | None:
+        """Each usable sentence's similarity to the nearest key point of another bank question."""
+        if self.settings.contrast >= 1 or self.bank is None or not len(vectors):
+            return None
+        if rubric not in self._backgrounds:
+            self._backgrounds[rubric] = self._background(rubric)
+        background = self._backgrounds[rubric]
+        return None if background is None else (vectors @ background.T).max(axis=1)
+
+    def _background(self, rubric: Rubric) -> np.ndarray | None:
+        """Vectors of the other questions' key points that are about something else. A point
+        another question shares with this rubric (the same idea asked elsewhere, or a custom
+        rubric restating a bank point) is no competition. Like is compared with like: a rubric
+        of bare key-point texts meets the other points' texts only."""
+        assert self.bank is not None
+        others = [kp for q in self.bank.questions.values() if q.id != rubric.question_id for kp in q.key_points]
+        own = self.embedder.encode([a for kp in rubric.key_points for a in kp.anchors()])
+        texts = self.embedder.encode([kp.text for kp in others])
+        kept = [kp for kp, near in zip(others, (texts @ own.T).max(axis=1), strict=True) if near < self.settings.duplicate]
+        full = any(kp.look_for or kp.strong_answer for kp in rubric.key_points)
+        anchors = [a for kp in kept for a in (kp.anchors() if full else [kp.text])]
+        return self.embedder.encode(anchors) if anchors else None
 
     # --- one key point -----------------------------------------------------------------------
 
     def _retrieve(
-        self, kp: RubricPoint, transcript: Transcript, speaking: list[Passage], usable: list[Passage], vectors: np.ndarray
+        self,
+        kp: RubricPoint,
+        transcript: Transcript,
+        speaking: list[Passage],
+        usable: list[Passage],
+        vectors: np.ndarray,
+        elsewhere: np.ndarray | None = None,
     ) -> list[_Window]:
         """The passages worth the judge's time for `kp`: the two sentences most like it on
         their own (a point made in one sentence is judged on that sentence), then the
@@ -175,17 +228,20 @@ class OfflineGrader:
         own = np.stack([vectors[row[p.index]] for p in allowed])
         anchors = self.embedder.encode(kp.anchors())
         sim = (own @ anchors.T).max(axis=1)
+        if elsewhere is not None:
+            other = elsewhere[[row[p.index] for p in allowed]]
+            sim = np.where(other > sim + s.contrast, -1.0, sim)
         if kp.near_misses:
             near = (own @ self.embedder.encode(list(kp.near_misses)).T).max(axis=1)
             sim = np.where(near > sim + s.near_miss_margin, -1.0, sim)
-        chosen = [_Window((allowed[n].index,), float(sim[n])) for n in np.argsort(-sim)[:2] if sim[n] >= s.floor]
+        chosen: list[_Window] = [(allowed[n].index,) for n in np.argsort(-sim)[:2] if sim[n] >= s.floor]
         by_index = {p.index: n for n, p in enumerate(allowed)}
         longer = [w for w in transcript.windows([p.index for p in allowed], s.window_sentences) if len(w) > 1]
         scores = [self._window_score(w, by_index, own, anchors) for w in longer]
         for n in np.argsort(-np.array(scores)):
             if len(chosen) >= s.windows or scores[n] < s.floor:
                 break
-            chosen.append(_Window(longer[n], scores[n]))
+            chosen.append(longer[n])
         return chosen
 
     def _window_score(self, window: tuple[int, ...], by_index: dict[int, int], own: np.ndarray, anchors: np.ndarray) -> float:
@@ -196,61 +252,57 @@ class OfflineGrader:
         """The judge's reading of every chosen window, in two rounds: first the two sentences
         most like each point; the longer windows only for points those did not settle. A point
         made plainly in one sentence costs two readings, not five."""
-        s = self.settings
-
-        def claims(w: _Window) -> str:
-            return " ".join(transcript.passages[i].claim for i in w.indexes)
-
         first = [windows[:2] for windows in chosen]
-        read = self._judge_windows(rubric, first, claims)
+        read = self._judge_windows(rubric, transcript, first)
         sure = [
-            any(p[ASSERTS] >= s.settle and checks.has_substance(claims(w)) for w, p in zip(ws, ps, strict=True))
+            any(p[ASSERTS] >= self.settings.settle and checks.has_substance(transcript.claim(w)) for w, p in zip(ws, ps, strict=True))
             for ws, ps in zip(first, read, strict=True)
         ]
         rest = [[] if done else windows[2:] for windows, done in zip(chosen, sure, strict=True)]
-        more = self._judge_windows(rubric, rest, claims)
+        more = self._judge_windows(rubric, transcript, rest)
         return [(a + b, np.concatenate([pa, pb])) for a, b, pa, pb in zip(first, rest, read, more, strict=True)]
 
-    def _judge_windows(self, rubric: Rubric, chosen: list[list[_Window]], claims) -> list[np.ndarray]:  # noqa: ANN001
-        """One judge call for the windows of every point (its cache makes repeats free)."""
-        pairs = [(kp.text, claims(w)) for kp, windows in zip(rubric.key_points, chosen, strict=True) for w in windows]
+    def _judge_windows(self, rubric: Rubric, transcript: Transcript, chosen: list[list[_Window]]) -> list[np.ndarray]:
+        """One judge call for the windows of every point (its cache makes repeats free).
+
+        An accusation gets a second reading. The judge can take a right answer put in other
+        words for a wrong version of a terse point ("Redirects check a Redis cache first" read
+        as the pitfall of reading the store first). Where the point has a strong answer, a
+        window read as wrong is read again against it; if that reading finds the point made,
+        it replaces the first."""
+        pairs = [(kp.text, transcript.claim(w)) for kp, windows in zip(rubric.key_points, chosen, strict=True) for w in windows]
         probs = self.judge.probabilities(pairs)
         out, at = [], 0
-        for windows in chosen:
-            out.append(probs[at : at + len(windows)])
+        for kp, windows in zip(rubric.key_points, chosen, strict=True):
+            p = probs[at : at + len(windows)].copy()
             at += len(windows)
+            accused = [n for n in range(len(windows)) if p[n, INCORRECT] >= self.settings.incorrect]
+            if accused and kp.strong_answer:
+                q = self.judge.probabilities([(kp.strong_answer, transcript.claim(windows[n])) for n in accused])
+                for n, again in zip(accused, q, strict=True):
+                    if again[ASSERTS] >= self.settings.dispute:
+                        p[n] = again
+            out.append(p)
         return out
 
-    def _decide(self, kp: RubricPoint, chosen: list[_Window], probs: np.ndarray, transcript: Transcript) -> _Point:
+    def _decide(self, kp: RubricPoint, windows: list[_Window], probs: np.ndarray, transcript: Transcript) -> _Point:
         s = self.settings
         point = _Point()
-        windows = [w.indexes for w in chosen]
-        texts = [" ".join(transcript.passages[i].claim for i in w) for w in windows]
-
-        def quote(n: int) -> list[str]:
-            """The window's words as verbatim quotes: one per run of adjacent sentences."""
-            runs: list[list[int]] = []
-            for i in windows[n]:
-                if runs and runs[-1][-1] == i - 1:
-                    runs[-1].append(i)
-                else:
-                    runs.append([i])
-            return [" ".join(transcript.passages[i].text for i in run) for run in runs]
+        texts = [transcript.claim(w) for w in windows]
 
         substance = [checks.has_substance(t) for t in texts]
         # A window that turns the idea down or puts it off makes no point, whatever it names.
         declined = [any(self._declined(kp, transcript.passages[i].text) for i in w) for w in windows]
         cover = s.cover if kp.look_for or kp.strong_answer else s.cover_plain
         covering = [
-            n for n, w in enumerate(chosen)
-            if probs[n, ASSERTS] >= cover and substance[n] and not declined[n] and w.similarity >= s.cover_similarity
+            n for n in range(len(windows)) if probs[n, ASSERTS] >= cover and substance[n] and not declined[n]
         ]  # fmt: skip
         if covering:
             # Evidence is the fewest sentences that make the point: shorter windows first.
             used: set[int] = set()
             for n in sorted(covering, key=lambda n: (len(windows[n]), -probs[n, ASSERTS])):
                 if not used & set(windows[n]) and len(point.evidence) < s.max_evidence:
-                    point.evidence += quote(n)
+                    point.evidence += transcript.quotes(windows[n])
                     used |= set(windows[n])
             point.status = "covered"
             return point
@@ -258,19 +310,20 @@ class OfflineGrader:
         best = int(np.argmax(part))
         if part[best] >= s.partial and substance[best]:
             point.status = "partial"
-            point.evidence += quote(best)
+            point.evidence += transcript.quotes(windows[best])
             missing = self._missing_part(kp, texts[best])
             point.note = f"Part of the point is made; missing: {missing}." if missing else None
             return point
-        wrong = [n for n in range(len(chosen)) if probs[n, INCORRECT] >= s.incorrect]
+        wrong = [n for n in range(len(windows)) if probs[n, INCORRECT] >= s.incorrect]
         if wrong:
             point.status = "incorrect"
-            point.wrong = quote(wrong[0])
+            point.wrong = transcript.quotes(windows[wrong[0]])
             return point
-        if any(probs[n, DECLINED] >= s.declined or (declined[n] and probs[n, ASSERTS] + probs[n, DECLINED] >= s.shallow) for n in range(len(chosen))):
+        # Turned down in words, and read as about this point (the mention bar, as for shallow).
+        if any(probs[n, DECLINED] >= s.declined or (declined[n] and probs[n, ASSERTS] + probs[n, DECLINED] >= s.shallow) for n in range(len(windows))):
             point.status = "declined"
             return point
-        if any(probs[n, SHALLOW] + probs[n, ASSERTS] + probs[n, PARTIAL] >= s.shallow for n in range(len(chosen))):
+        if any(probs[n, SHALLOW] + probs[n, ASSERTS] + probs[n, PARTIAL] >= s.shallow for n in range(len(windows))):
             point.status = "shallow"
         return point
 
@@ -295,67 +348,6 @@ class OfflineGrader:
             return None
         vectors = self.embedder.encode([*parts, said])
         return parts[int(np.argmin(vectors[:-1] @ vectors[-1]))]
-
-    # --- pitfalls -----------------------------------------------------------------------------
-
-    def _pitfalls(self, rubric: Rubric) -> list[Pitfall]:
-        """The rubric's pitfalls, and for behavioural rubrics the ones every story can fall into."""
-        extra: tuple[Pitfall, ...] = ()
-        if self.bank is not None and _kind(rubric) is Kind.behavioral:
-            extra = tuple(p for p in self.bank.generic_pitfalls.get(Kind.behavioral, ()) if p.text not in {q.text for q in rubric.pitfalls})
-        return [*rubric.pitfalls, *extra]
-
-    def _pitfall_hits(self, rubric: Rubric, usable: list[Passage], vectors: np.ndarray) -> dict[int, Pitfall]:
-        """Sentences (by index) that fall into a pitfall: mistakes, and never evidence for
-        any point. A sentence must sound more like the pitfall than like any key point made
-        right (a counter in base62 is the point, not the enumeration pitfall), and the judge
-        must read it as the pitfall; one near several counts under the surest."""
-        pitfalls = self._pitfalls(rubric)
-        if not usable or not pitfalls:
-            return {}
-        points = self.embedder.encode([a for kp in rubric.key_points for a in kp.anchors()])
-        like_a_point = (vectors @ points.T).max(axis=1)
-        best: dict[int, tuple[float, Pitfall]] = {}
-        for pitfall in pitfalls:
-            anchors = self.embedder.encode([pitfall.text, *pitfall.phrasings])
-            sim = (vectors @ anchors.T).max(axis=1)
-            near = [
-                int(n) for n in np.argsort(-sim)[:3]
-                if sim[n] >= self.settings.pitfall_floor and sim[n] >= like_a_point[n] - self.settings.pitfall_margin
-            ]  # fmt: skip
-            if not near:
-                continue
-            probs = self.judge.probabilities([(pitfall.text, usable[n].claim) for n in near])
-            for n, p in zip(near, probs[:, ASSERTS], strict=True):
-                if p >= self.settings.pitfall and p > best.get(usable[n].index, (0.0, pitfall))[0]:
-                    best[usable[n].index] = (float(p), pitfall)
-        return {i: pitfall for i, (_, pitfall) in sorted(best.items())}
-
-    def _pitfall_mistakes(self, rubric: Rubric, hits: dict[int, Pitfall], transcript: Transcript, verdicts: list[Verdict]) -> list[Mistake]:
-        """Each pitfall sentence as a mistake. A pitfall is the candidate's (wrong) version of
-        some key point, the one its words and the pitfall's are most like: that point, unless
-        made correctly elsewhere, is incorrect, and the mistake names it."""
-        anchors = [self.embedder.encode(kp.anchors()) for kp in rubric.key_points]
-        mistakes = []
-        for index, pitfall in hits.items():
-            quote = transcript.passages[index].text
-            why = pitfall.why or f"A known pitfall: {pitfall.text[0].lower()}{pitfall.text[1:]}."
-            probe = self.embedder.encode([quote, pitfall.text, *pitfall.phrasings])
-            scores = [float((probe @ a.T).max()) for a in anchors]
-            best = int(np.argmax(scores))
-            point = rubric.key_points[best].id if scores[best] >= self.settings.pitfall_link else None
-            mistakes.append(Mistake(kind="pitfall", quote=quote, why=why, key_point=point))
-            if point is not None and verdicts[best].status in ("missed", "shallow", "declined"):
-                verdicts[best] = Verdict(id=point, status="incorrect", note=f'Falls into a known pitfall: "{quote}"')
-        return mistakes
-
-
-def _kind(rubric: Rubric) -> Kind | None:
-    if rubric.kind is not None:
-        return rubric.kind
-    star = {"situation", "task", "action", "result", "metrics", "reflection"}
-    dims = {kp.dimension.value for kp in rubric.key_points if kp.dimension is not None}
-    return Kind.behavioral if dims and dims <= star else None
 
 
 # Where a key point's text divides into parts: "X with Y", "X and Y", "X (Y)", "X, Y".

@@ -57,6 +57,20 @@ class Transcript:
         """The candidate's words only, turns joined by blank lines: what quotes are checked against."""
         return "\n\n".join(self.text[t.start : t.end].strip() for t in self.turns if t.role == "candidate")
 
+    def claim(self, window: Sequence[int]) -> str:
+        """What a window of passages claims, as the judge reads it."""
+        return " ".join(self.passages[i].claim for i in window)
+
+    def quotes(self, window: Sequence[int]) -> list[str]:
+        """A window's words as verbatim quotes: one per run of adjacent sentences."""
+        runs: list[list[int]] = []
+        for i in window:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        return [" ".join(self.passages[i].text for i in run) for run in runs]
+
     def windows(self, usable: Sequence[int], longest: int = MAX_WINDOW) -> list[tuple[int, ...]]:
         """Runs of 1 to `longest` consecutive usable passages within one turn. Text addressed
         to the grader counts as not there: the passages around it are neighbours, so adding
