@@ -98,7 +98,7 @@ def test_a_whole_interview_with_a_dropped_connection(server, browser):
     page.evaluate("window.dropped = interview.ws; interview.ws.close()")
     page.wait_for_function("interview.ws !== window.dropped && interview.connected()", timeout=20_000)
     expect(page.locator("#conn")).to_have_text("Connected")
-    say(page, "Redirects check a Redis cache first, because reads outnumber writes 100 to 1.")
+    say(page, "Redirects read from a Redis cache in front of the database, since reads outnumber writes 100 to 1.")
     expect(transcript.locator("li.interviewer")).to_have_count(4, timeout=20_000)
     expect(page.locator("#coverage-text")).to_contain_text("2 / 6", timeout=20_000)
 
@@ -170,7 +170,7 @@ def test_start_screen_filters_interview_mode_and_an_answer_that_never_arrived(se
 
     # Lost again, and this time the page is reloaded before anything comes back.
     page.evaluate("interview.ws.send = () => {}")
-    say(page, "Each app server reserves a range of ids from a counter and base62-encodes them.")
+    say(page, "Each app server reserves a range of ids from a counter and base62-encodes them, so two servers never hand out the same short code.")
     page.reload()
     expect(transcript.locator("li.interviewer")).to_have_count(3, timeout=20_000)
     expect(transcript.locator("li.candidate")).to_have_count(2)

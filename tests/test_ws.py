@@ -62,7 +62,7 @@ def test_a_whole_offline_interview(client):
         turn = say(
             ws,
             "Each app server reserves a range of ids from a counter and base62-encodes them, so two servers never hand out "
-            "the same short code. Redirects check a Redis cache first because reads dominate 100 to 1.",
+            "the same short code. Redirects read from a Redis cache in front of the database, since reads dominate 100 to 1.",
         )
         covered = of(turn, "coverage")[0]["covered"]
         assert {"key-generation", "read-path-cache"} <= set(covered)

@@ -3,12 +3,15 @@ own judgement (the same offline grader the report uses).
 
 Each turn costs only what is new: sentence vectors and the judge's reading of a (key point,
 passage) pair are cached, so re-grading the transcript embeds the new sentences and judges
-only the passages that the new turn brought to the top.
+only the passages that the new turn brought to the top. The meter reads fewer passages per
+point than the report does (LIVE_WINDOWS), so that a turn is scored in tens of milliseconds;
+the report at the end grades everything afresh with the full reading.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from coach.grading.models import Grading
 from coach.grading.offline import OfflineGrader
@@ -17,10 +20,17 @@ from coach.grading.rubric import Rubric
 from coach.grading.speakers import Role
 
 
+LIVE_WINDOWS = 2
+
+
 class CoverageTracker:
     def __init__(self, rubric: Rubric, grader: OfflineGrader) -> None:
         self.rubric = rubric
-        self.grader = grader
+        # The same embedder, judge and checks; a smaller reading budget per point.
+        self.grader = OfflineGrader(
+            embedder=grader.embedder, judge=grader.judge, bank=grader.bank, cache_dir=grader.cache_dir,
+            settings=replace(grader.settings, windows=min(LIVE_WINDOWS, grader.settings.windows)),
+        )
         self.covered: set[str] = set()
         self.last: Grading | None = None
 
