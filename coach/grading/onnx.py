@@ -48,10 +48,13 @@ def tokenizer():  # noqa: ANN201 - tokenizers has no type stubs
 def session(name: str, threads: int | None = None):  # noqa: ANN201
     import onnxruntime as ort
 
+    path = MODELS / name
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: reinstall Coach (pip install -e .), or rebuild it as training/README.md says")
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
     options.log_severity_level = 3
-    return ort.InferenceSession(str(MODELS / name), options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 def feed(encoding) -> dict[str, np.ndarray]:  # noqa: ANN001 - a tokenizers.Encoding
