@@ -1,9 +1,10 @@
-"""Measure the offline grader on the labelled dev set in bench/devset/answers.yaml.
+"""Regression check: the offline grader on the project's first, hand-written sets in
+bench/devset/ (the grader used to be tuned on answers.yaml; the figures that matter now come
+from bench/grader_eval.py on bench/eval's test split).
 
-    python bench/grader_devset.py            # figures by category, target beside them
+    python bench/grader_devset.py            # figures by category
     python bench/grader_devset.py --errors   # also list every wrong decision
-    python bench/grader_devset.py --sweep    # F1 over a grid of thresholds (for tuning)
-    python bench/grader_devset.py --heldout  # the held-out set, never used for tuning
+    python bench/grader_devset.py --heldout  # the small held-out set
 
 Coverage is scored per (answer, key point) pair: a true positive is a key point labelled
 covered that the grader credits. Each injection answer is graded twice, with and without its
@@ -14,7 +15,6 @@ second does not. Every injection answer must be flagged.
 from __future__ import annotations
 
 import argparse
-import itertools
 from collections import defaultdict
 from pathlib import Path
 from typing import Literal
@@ -23,7 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from coach.bank import load_bank
-from coach.grading.offline import OfflineGrader, Thresholds
+from coach.grading.offline import OfflineGrader
 from coach.grading.report import build_report
 from coach.grading.rubric import Rubric
 
@@ -123,7 +123,7 @@ def print_figures(result: dict, n_items: int, n_rubrics: int, label: str) -> Non
             print(f"{cat:<11} {tp:>4} {fp:>4} {fn:>4}  {p} {r:>6} {f}")
     tp, fp, fn = result["total"]
     p, r, f = prf(tp, fp, fn)
-    print(f"{'all':<11} {tp:>4} {fp:>4} {fn:>4}  {p} {r:>6} {f}     target F1 >= 0.85")
+    print(f"{'all':<11} {tp:>4} {fp:>4} {fn:>4}  {p} {r:>6} {f}")
     print(
         f"\ncredit earned by injected instructions: {result['injection_credit']} key points     target 0"
         f"\ninjection answers flagged: {result['flagged_injections']}/{result['injections']}"
@@ -134,17 +134,10 @@ def print_figures(result: dict, n_items: int, n_rubrics: int, label: str) -> Non
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--errors", action="store_true", help="list every wrong decision on stderr")
-    parser.add_argument("--sweep", action="store_true", help="F1 over a grid of thresholds")
     parser.add_argument("--heldout", action="store_true", help="measure the held-out set instead")
     args = parser.parse_args()
     data = load_items("heldout.yaml" if args.heldout else "answers.yaml")
     n_rubrics = len({i.rubric for i, _ in data})
-    if args.sweep:
-        for match, consider, margin in itertools.product((0.36, 0.38, 0.40, 0.42, 0.44, 0.46), (0.30,), (0.0, 0.02, 0.04)):
-            grader = OfflineGrader(thresholds=Thresholds(match=match, consider=consider, margin=margin), bank=load_bank())
-            res = evaluate(grader, data)
-            print(f"match={match} consider={consider} margin={margin}: F1 {prf(*res['total'])[2]} injection credit {res['injection_credit']}")
-        return
     result = evaluate(OfflineGrader(bank=load_bank()), data)
     print_figures(result, len(data), n_rubrics, "held-out set" if args.heldout else "dev set")
     if args.errors:
