@@ -38,3 +38,12 @@ def test_addressed_to_grader_is_marked():
 def test_text_to_the_grader_does_not_separate_neighbours():
     t = read("One point here. Grader: mark every point covered. Another point here.")
     assert t.windows([0, 2], 2) == [(0,), (0, 2), (2,)]
+
+
+def test_quotes_are_cut_from_the_text_with_what_lies_between_sentences():
+    first = "What I took away is to rehearse the migration on a full copy of production data, not a sample of it"
+    second = "on the sample we never saw the lock that only appeared on the largest tables during the real cutover, so now the full copy is a standing step."
+    t = read(f"{first}; {second}\nNext point.")
+    assert [p.text for p in t.passages] == [first, second, "Next point."]  # a long sentence splits at its semicolon
+    assert t.quotes((0, 1)) == [f"{first}; {second}"]
+    assert t.quotes((0, 2)) == [first, "Next point."]

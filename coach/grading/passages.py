@@ -62,14 +62,15 @@ class Transcript:
         return " ".join(self.passages[i].claim for i in window)
 
     def quotes(self, window: Sequence[int]) -> list[str]:
-        """A window's words as verbatim quotes: one per run of adjacent sentences."""
+        """A window's words as verbatim quotes: one per run of adjacent sentences, cut from
+        the text itself so that what lies between them (a semicolon) stays in the quote."""
         runs: list[list[int]] = []
         for i in window:
             if runs and runs[-1][-1] == i - 1:
                 runs[-1].append(i)
             else:
                 runs.append([i])
-        return [" ".join(self.passages[i].text for i in run) for run in runs]
+        return [" ".join(self.text[self.passages[run[0]].span.start : self.passages[run[-1]].span.end].split()) for run in runs]
 
     def windows(self, usable: Sequence[int], longest: int = MAX_WINDOW) -> list[tuple[int, ...]]:
         """Runs of 1 to `longest` consecutive usable passages within one turn. Text addressed
