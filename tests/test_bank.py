@@ -37,6 +37,17 @@ def test_every_question_is_complete(bank):
         assert max(weights) / min(weights) <= 3, f"{q.id}: one key point outweighs another more than 3x"
 
 
+def test_every_pitfall_has_a_why_phrasings_and_a_challenge(bank):
+    pitfalls = [p for q in bank.questions.values() for p in q.pitfalls] + [p for ps in bank.generic_pitfalls.values() for p in ps]
+    for p in pitfalls:
+        assert p.why and len(p.phrasings) >= 4, p.text
+        # The interviewer says it to the candidate: a question, short, and never the why itself.
+        assert p.challenge and p.challenge.endswith("?") and len(p.challenge.split()) <= 35, p.text
+        assert p.challenge != p.why, p.text
+    challenges = [p.challenge for p in pitfalls]
+    assert len(set(challenges)) == len(challenges)
+
+
 def test_star_questions_cover_star(bank):
     for q in bank.filter(kind="behavioral"):
         dims = {kp.dimension.value for kp in q.key_points}

@@ -115,6 +115,9 @@ class Pitfall(Strict):
     text: Line
     why: Line | None = None
     phrasings: tuple[Line, ...] = ()
+    # What the interviewer asks right after a candidate falls into it: the flaw made concrete,
+    # the fix not given away.
+    challenge: Line | None = None
 
     @model_validator(mode="before")
     @classmethod
