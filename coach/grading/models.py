@@ -34,6 +34,7 @@ class Mistake(BaseModel):
     quote: str = Field(description="The candidate's words, verbatim")
     why: str = Field(description="One line on why it is wrong")
     key_point: str | None = Field(default=None, description="The key point it concerns, if any")
+    pitfall: str | None = Field(default=None, description="For a pitfall: which of the question's known pitfalls")
 
 
 class Verdict(BaseModel):

@@ -30,11 +30,7 @@ class PitfallFinder:
         self.bank = bank
 
     def pitfalls(self, rubric: Rubric) -> list[Pitfall]:
-        """The rubric's pitfalls, and for behavioural rubrics the ones every story can fall into."""
-        extra: tuple[Pitfall, ...] = ()
-        if self.bank is not None and _kind(rubric) is Kind.behavioral:
-            extra = tuple(p for p in self.bank.generic_pitfalls.get(Kind.behavioral, ()) if p.text not in {q.text for q in rubric.pitfalls})
-        return [*rubric.pitfalls, *extra]
+        return rubric_pitfalls(rubric, self.bank)
 
     def hits(self, rubric: Rubric, usable: list[Passage], vectors: np.ndarray) -> dict[int, Pitfall]:
         """Sentences (by index) that fall into a pitfall: mistakes, and never evidence for
@@ -75,10 +71,18 @@ class PitfallFinder:
             scores = [float((probe @ a.T).max()) for a in anchors]
             best = int(np.argmax(scores))
             point = rubric.key_points[best].id if scores[best] >= self.settings.pitfall_link else None
-            mistakes.append(Mistake(kind="pitfall", quote=quote, why=why, key_point=point))
+            mistakes.append(Mistake(kind="pitfall", quote=quote, why=why, key_point=point, pitfall=pitfall.text))
             if point is not None and verdicts[best].status in ("missed", "shallow", "declined"):
                 verdicts[best] = Verdict(id=point, status="incorrect", note=f'Falls into a known pitfall: "{quote}"')
         return mistakes
+
+
+def rubric_pitfalls(rubric: Rubric, bank: QuestionBank | None) -> list[Pitfall]:
+    """The rubric's pitfalls, and for behavioural rubrics the ones every story can fall into."""
+    extra: tuple[Pitfall, ...] = ()
+    if bank is not None and _kind(rubric) is Kind.behavioral:
+        extra = tuple(p for p in bank.generic_pitfalls.get(Kind.behavioral, ()) if p.text not in {q.text for q in rubric.pitfalls})
+    return [*rubric.pitfalls, *extra]
 
 
 def _kind(rubric: Rubric) -> Kind | None:
