@@ -132,3 +132,12 @@ def test_suggestions(bank):
     assert all(n.startswith("Ask yourself:") for n in nudges)
     strong = [kp.strong_answer for kp in q.key_points]
     assert not any(s in n for s in strong for n in nudges)
+
+
+def test_a_challenge_replaces_praise_and_the_next_probe(bank):
+    q = bank.get("sd-url-shortener")
+    common = dict(answers=[], unanswered_questions=0, only_questions=False, covered=set(), asked=set(), phase_index=1, phase_changed_to=None)
+    line = "Walk me through that arithmetic again?"
+    assert oi.reply(q, turn_count=3, progressed=True, challenge=line, **common) == line
+    fact = q.brief[0]
+    assert oi.reply(q, turn_count=3, progressed=True, challenge=line, **{**common, "answers": [fact]}) == f"{fact.fact} {line}"

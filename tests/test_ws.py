@@ -5,6 +5,8 @@ import threading
 import time
 
 import pytest
+
+from coach.bank import Kind
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
@@ -40,6 +42,20 @@ def left_by_a_crash(settings, write) -> None:
 def start(ws, question_id="sd-url-shortener"):
     send(ws, {"type": "start", "question_id": question_id})
     return until(ws, "interviewer.done")
+
+
+def test_a_wrong_estimate_and_a_pitfall_are_challenged_not_praised(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        start(ws)
+        reply = of(say(ws, "So 100M links a month is roughly 4,000 writes per second."), "interviewer.done")[0]["text"]
+        assert "4,000 writes per second" in reply and reply.endswith("?") and "40 " not in reply
+        assert not reply.startswith(("Good.", "That makes sense.", "Okay, good.", "Right, thanks."))
+        reply = of(say(ws, "We take a hash of the long URL, chop it to seven characters and store that as the code."), "interviewer.done")[0]["text"]
+        pitfall = next(p for p in client.app.state.services.bank.get("sd-url-shortener").pitfalls if p.text.startswith("Hashing with truncation"))
+        assert reply == pitfall.challenge
+        # Said again after the challenge, it is left for the report: the interview moves on.
+        reply = of(say(ws, "We take a hash of the long URL, chop it to seven characters and store that as the code."), "interviewer.done")[0]["text"]
+        assert pitfall.challenge not in reply
 
 
 def test_a_whole_offline_interview(client):
@@ -334,6 +350,15 @@ def test_start_by_filters(client):
         send(ws, {"type": "start", "kind": "behavioral", "difficulty": "easy"})
         session = ws.receive_json()
         assert session["question"]["kind"] == "behavioral" and session["question"]["difficulty"] == "easy"
+
+
+def test_blame_in_a_star_story_is_challenged(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        start(ws, "bh-incident-you-led")
+        turn = say(ws, "Honestly the root cause was a junior engineer who pushed the config without testing it.")
+        bank = client.app.state.services.bank
+        blame = {p.challenge for p in bank.get("bh-incident-you-led").pitfalls if "lam" in p.text} | {p.challenge for p in bank.generic_pitfalls[Kind.behavioral]}
+        assert of(turn, "interviewer.done")[0]["text"] in blame
 
 
 def test_a_star_interview(client):

@@ -1,6 +1,7 @@
 """The offline interviewer: no LLM, grounded entirely in the question bank.
 
-It answers clarifying questions from the brief (only what was asked), then probes the
+It answers clarifying questions from the brief (only what was asked), pushes back on a wrong
+figure or a known pitfall in the last turn (coach.interview.challenges), or else probes the
 weakest uncovered key point with a curated follow-up, or a neutral question about its
 dimension once the curated ones are used up. It never states what a strong answer contains.
 """
@@ -77,11 +78,16 @@ def reply(
     asked: set[str],
     phase_index: int,
     phase_changed_to: PhasePlan | None,
+    challenge: str | None = None,
 ) -> str:
-    """The interviewer's next turn. `progressed`: the candidate's turn covered a key point."""
+    """The interviewer's next turn. `progressed`: the candidate's turn covered a key point;
+    `challenge`: what to push back with (coach.interview.challenges), which takes the place of
+    the acknowledgement and the next probe: a mistake is not met with "Good."."""
     parts: list[str] = []
     if answers:
         parts.extend(f.fact for f in answers)
+    if challenge is not None:
+        return " ".join([*parts, challenge])
     if unanswered_questions and not answers:
         parts.append("I don't have a figure for that. Make a reasonable assumption, say it out loud, and carry on.")
     elif unanswered_questions:

@@ -22,9 +22,10 @@ from coach.bank.models import Question
 from coach.errors import ProviderError
 from coach.grading.rubric import Rubric
 from coach.grading.passages import read_turns
+from coach.grading.pitfalls import rubric_pitfalls
 from coach.grading.speakers import Role
 from coach.grading.text import sentences
-from coach.interview import offline_interviewer
+from coach.interview import challenges, offline_interviewer
 from coach.interview.brief import answer_from_brief, is_clarifying, split_questions
 from coach.interview.coverage import CoverageTracker
 from coach.interview.errors import Busy, SessionEnded
@@ -300,6 +301,10 @@ class InterviewSession:
             answers.extend(f for f in found if f not in answers)
             unanswered += not found
         state = self.phase()
+        grading = self.tracker.last
+        pushback = None if grading is None else challenges.challenge(
+            grading.mistakes, last, rubric_pitfalls(self.rubric, self.services.bank), " ".join(t.text for t in self.turns if t.role == "interviewer")
+        )
         return offline_interviewer.reply(
             self.question,
             turn_count=reply_turn,
@@ -311,6 +316,7 @@ class InterviewSession:
             asked=self.asked(),
             phase_index=state.index,
             phase_changed_to=state.plan if phase_changed else None,
+            challenge=pushback,
         )
 
     async def _llm_reply(self, provider: Provider, reply_turn: int) -> str:
