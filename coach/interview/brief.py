@@ -36,6 +36,9 @@ _SPLIT = re.compile(
 )
 
 
+_CLAUSES = re.compile(r";\s*|,\s*(?:and\s+)?|\.\s+")
+
+
 def split_questions(sentence: str) -> list[str]:
     """'How many users, and how many orders per minute?' asks two things."""
     return [part.strip() for part in _SPLIT.split(sentence) if part.strip()]
@@ -57,6 +60,13 @@ def answer_from_brief(question: str, brief: tuple[BriefFact, ...], embedder: Emb
         return []
     vectors = embedder.encode([question] + [f"{f.topic.value}: {f.fact}" for f in brief])
     similarity = vectors[1:] @ vectors[0]
+    # A fact that lists several things ("Custom aliases are optional; basic click counts are
+    # wanted") answers a question about any one of them: each clause is matched on its own too.
+    clauses = [(n, c) for n, f in enumerate(brief) for c in _CLAUSES.split(f.fact) if len(c.split()) >= 2]
+    if clauses:
+        by_clause = embedder.encode([c for _, c in clauses]) @ vectors[0]
+        for (n, _), score in zip(clauses, by_clause, strict=True):
+            similarity[n] = max(similarity[n], score)
     hits = _topic_hits(question)
     scores = np.array([s + (0.25 if f.topic in hits else 0.0) for s, f in zip(similarity, brief, strict=True)])
     order = [int(i) for i in np.argsort(-scores)]
