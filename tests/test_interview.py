@@ -5,6 +5,7 @@ import pytest
 from coach.bank import load_bank
 from coach.grading.embedder import get_embedder
 from coach.interview import offline_interviewer as oi
+from coach.interview.acts import Act
 from coach.interview.brief import answer_from_brief, is_clarifying, split_questions
 from coach.interview.phases import current_phase
 from coach.interview.suggestions import suggest
@@ -141,3 +142,71 @@ def test_a_challenge_replaces_praise_and_the_next_probe(bank):
     assert oi.reply(q, turn_count=3, progressed=True, challenge=line, **common) == line
     fact = q.brief[0]
     assert oi.reply(q, turn_count=3, progressed=True, challenge=line, **{**common, "answers": [fact]}) == f"{fact.fact} {line}"
+
+
+def test_replies_to_what_the_turn_is_doing(bank):
+    q = bank.get("sd-url-shortener")
+    phase = current_phase(q, 0, set()).plan
+    follow = q.follow_ups[0]
+    dim = next(kp.dimension for kp in q.key_points if kp.id == follow.key_point)
+    common = dict(last_probe=follow.ask, dimension=dim, phase=phase, facts=[])
+    assert oi.reply_to_act(q, Act.repeat, **common) == f"Sure. {follow.ask}"
+    assert oi.reply_to_act(q, Act.repeat, **{**common, "last_probe": None}) == f"Sure. {q.prompt.strip()}"
+    rephrased = oi.reply_to_act(q, Act.rephrase, **common)
+    assert rephrased != follow.ask and rephrased.endswith("?")
+    assert oi.reply_to_act(q, Act.stuck, **common) == oi.SMALLER[dim]
+    assert oi.reply_to_act(q, Act.pause, **common) == "Take your time."
+    assert oi.reply_to_act(q, Act.direction, **common).startswith("Your call.")
+    assert "assumption" in oi.reply_to_act(q, Act.permission, **common)
+    fact = q.brief[0]
+    assert oi.reply_to_act(q, Act.permission, **{**common, "facts": [fact]}) == f"{fact.fact} Go with that."
+
+
+def test_every_dimension_can_be_rephrased_and_made_smaller():
+    assert set(oi.SMALLER) == set(oi.PROBES) == set(oi.REPHRASED) == set(oi.D)
+    assert all(line.endswith("?") for table in (oi.SMALLER, oi.REPHRASED) for line in table.values())
+
+
+def test_the_dimension_of_a_probe(bank):
+    q = bank.get("sd-url-shortener")
+    follow = q.follow_ups[0]
+    assert oi.dimension_of(q, follow.ask) == next(kp.dimension for kp in q.key_points if kp.id == follow.key_point)
+    assert oi.dimension_of(q, oi.PROBES[oi.D.reliability]) is oi.D.reliability
+    assert oi.dimension_of(q, None) is None
+    assert oi.last_question("Right, thanks. How would you shard it?") == "How would you shard it?"
+
+
+def test_the_interviewer_never_ends_early(bank):
+    q = bank.get("sd-url-shortener")
+    everything = {kp.id for kp in q.key_points}
+    used = {f.ask for f in q.follow_ups} | set(oi.PROBES.values())
+    common = dict(turn_count=9, answers=[], unanswered_questions=0, only_questions=False, progressed=False, phase_index=3, phase_changed_to=None)
+    # Points left and their probes used up: the same ask in other words, never a wrap-up.
+    left = oi.reply(q, covered=everything - {"storage-choice"}, asked=used, time_left_s=600, **common)
+    data = next(kp.dimension for kp in q.key_points if kp.id == "storage-choice")
+    assert left.endswith(oi.REPHRASED[data])
+    # Every point made with twenty minutes left: deeper questions.
+    deep = oi.reply(q, covered=everything, asked=used, time_left_s=1200, **common)
+    assert deep.endswith(oi.DEEPER[q.kind][0]) and oi.WRAP_UP not in deep
+    # Only in the last five minutes is wrapping up offered.
+    assert oi.reply(q, covered=everything, asked=used, time_left_s=200, **common).endswith(oi.WRAP_UP)
+    # Out of questions and time with points left: no claim that everything was covered.
+    spent = used | set(oi.all_asks())
+    assert oi.reply(q, covered=set(), asked=spent, time_left_s=100, **common).endswith(oi.OUT_OF_TIME)
+
+
+def test_a_nudge_never_repeats_what_the_interviewer_asked(bank):
+    q = bank.get("sd-url-shortener")
+    first = suggest(bank, q, "Let's start.", set(), get_embedder())
+    nudges = [s.detail.removeprefix("Ask yourself: ") for s in first if s.category == "nudge"]
+    assert nudges
+    again = suggest(bank, q, "Let's start.", set(), get_embedder(), interviewer_text=f"Okay. {nudges[0]}")
+    assert nudges[0] not in [s.detail.removeprefix("Ask yourself: ") for s in again if s.category == "nudge"]
+    assert any(s.category == "nudge" for s in again)
+
+
+def test_a_star_story_gets_story_advice_not_design_patterns(bank):
+    q = next(q for q in bank.questions.values() if q.kind.value == "behavioral")
+    items = suggest(bank, q, "I was the tech lead on the payments team.", set(), get_embedder())
+    assert {s.category for s in items} <= {"story", "nudge"} and any(s.category == "story" for s in items)
+    assert items[0].title == "Set the scene"

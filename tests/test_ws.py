@@ -44,6 +44,22 @@ def start(ws, question_id="sd-url-shortener"):
     return until(ws, "interviewer.done")
 
 
+def test_the_interviewer_answers_what_the_turn_asks(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        opening = start(ws)[-1]["text"]
+        prompt = client.app.state.services.bank.get("sd-url-shortener").prompt.strip()
+        assert of(say(ws, "Sorry, could you repeat the question?"), "interviewer.done")[0]["text"] == f"Sure. {prompt}"
+        assert prompt in opening
+        reply = of(say(ws, "Do we need analytics?"), "interviewer.done")[0]["text"]
+        assert "click counts" in reply and "I don't have a figure" not in reply
+        assert of(say(ws, "Give me a minute."), "interviewer.done")[0]["text"] == "Take your time."
+        reply = of(say(ws, "Is it OK if I use Cassandra for the links?"), "interviewer.done")[0]["text"]
+        assert reply == "Yes, that's reasonable. Say it as an assumption and carry on."
+        assert of(say(ws, "Should I start with the API or the data model?"), "interviewer.done")[0]["text"].startswith("Your call.")
+        reply = of(say(ws, "I don't know."), "interviewer.done")[0]["text"]
+        assert reply.startswith("Let's make it smaller:") and reply.endswith("?")
+
+
 def test_a_wrong_estimate_and_a_pitfall_are_challenged_not_praised(client):
     with client.websocket_connect("/ws/interview") as ws:
         start(ws)

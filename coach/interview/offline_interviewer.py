@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from coach.bank.models import BriefFact, Dimension, FollowUp, KeyPoint, Kind, Question
+from coach.grading.text import sentences
+from coach.interview.acts import Act
 from coach.interview.phases import PhasePlan, plan_for
 
 D = Dimension
@@ -79,10 +81,13 @@ def reply(
     phase_index: int,
     phase_changed_to: PhasePlan | None,
     challenge: str | None = None,
+    time_left_s: float = 0.0,
 ) -> str:
     """The interviewer's next turn. `progressed`: the candidate's turn covered a key point;
     `challenge`: what to push back with (coach.interview.challenges), which takes the place of
-    the acknowledgement and the next probe: a mistake is not met with "Good."."""
+    the acknowledgement and the next probe: a mistake is not met with "Good.". The interview
+    is only offered to wrap up when every point is made (or asked about every way it can be)
+    and `time_left_s` is under five minutes."""
     parts: list[str] = []
     if answers:
         parts.extend(f.fact for f in answers)
@@ -101,11 +106,161 @@ def reply(
     if phase_changed_to is not None:
         parts.append(f"Let's move on to {phase_changed_to.name.replace('_', ' ')}.")
     probe = next_probe(question, covered, asked, phase_index)
-    if probe is None:
-        parts.append(
-            "You've covered what I wanted to discuss. Is there anything you would change or add? "
-            "When you're ready, end the interview to get your report."
-        )
-    else:
-        parts.append(probe[1])
+    ask = probe[1] if probe else again(question, covered, asked) or deeper(question, asked, time_left_s)
+    if ask is None:
+        ask = WRAP_UP if all(kp.id in covered for kp in question.key_points) else OUT_OF_TIME
+    parts.append(ask)
     return " ".join(parts)
+
+
+WRAP_UP = (
+    "You've covered what I wanted to discuss. Is there anything you would change or add? "
+    "When you're ready, end the interview to get your report."
+)
+OUT_OF_TIME = (
+    "We're nearly out of time. Is there anything you would change or add? "
+    "When you're ready, end the interview to get your report."
+)
+# Going deeper once every point is made and time remains: failure modes, limits, trade-offs.
+DEEPER: dict[Kind, tuple[str, ...]] = {
+    Kind.system_design: (
+        "Let's go deeper. Take the part of your design you trust least: how does it fail, and what does the user see when it does?",
+        "Suppose traffic grows tenfold over a year. What is the first thing in your design you would have to change?",
+        "Where does your design hold state that would be painful to move or reshard later, and how would you do it if you had to?",
+        "If you had half the budget, what would you cut from this design, and what risk would you be accepting?",
+        "How would you know in production that this system is healthy? What would you measure and alert on?",
+        "What is the hardest part of this design to test before launch, and how would you test it anyway?",
+    ),
+    Kind.behavioral: (
+        "Let's go deeper. What was the hardest decision in that story, and what else did you consider?",
+        "How did the people around you react, and did anyone disagree? What did you do about it?",
+        "If you faced the same situation tomorrow, what would you do differently?",
+        "What did this change in how your team works today?",
+    ),
+}
+# Wrapping up is only offered with this little of the interview left.
+WRAP_UP_WITHIN_S = 5 * 60
+
+
+def again(question: Question, covered: set[str], asked: set[str]) -> str | None:
+    """Another way in to a point still uncovered once its own probes are used up: the same
+    ask in other words, then a smaller first step."""
+    for kp in sorted((kp for kp in question.key_points if kp.id not in covered), key=lambda kp: -kp.weight):
+        for ask in (REPHRASED[kp.dimension], SMALLER[kp.dimension]):
+            if ask not in asked:
+                return ask
+    return None
+
+
+def deeper(question: Question, asked: set[str], time_left_s: float) -> str | None:
+    """A deeper question on a design whose points are all made, while time remains."""
+    if time_left_s <= WRAP_UP_WITHIN_S:
+        return None
+    kind = question.kind if question.kind in DEEPER else Kind.system_design
+    return next((ask for ask in DEEPER[kind] if ask not in asked), None)
+
+
+def all_asks() -> list[str]:
+    """Every generic question the interviewer asks, to read back from its turns what was asked."""
+    return [*PROBES.values(), *REPHRASED.values(), *SMALLER.values(), *(a for asks in DEEPER.values() for a in asks)]
+
+
+# --- Turns that are not design content (coach.interview.acts) ---------------------------------
+
+# The same ask as PROBES, in other words: for "what do you mean?".
+REPHRASED: dict[Dimension, str] = {
+    D.requirements: "Put differently: what do you need to know about the product and its users before designing?",
+    D.estimation: "In other words: how many requests a second, and how much data over time, should this handle?",
+    D.high_level_design: "Put differently: what are the main boxes, and what happens from the moment a request arrives?",
+    D.data: "In other words: what do you keep, in what kind of store, and how is it split across machines?",
+    D.scalability: "Put differently: at ten times today's load, which part gives out first?",
+    D.reliability: "In other words: pick a component and take it away. What does the user see?",
+    D.trade_offs: "Put differently: what did that choice cost you, and what else could you have picked?",
+    D.communication: "In other words: the design and its biggest risks, in a few sentences for the team?",
+    D.situation: "Put differently: where were you, what was the system, and why did it matter?",
+    D.task: "In other words: which part of this was yours to deliver?",
+    D.action: "Put differently: what did you do yourself, in order?",
+    D.result: "In other words: how did it turn out?",
+    D.metrics: "Put differently: which numbers moved, and by how much?",
+    D.reflection: "In other words: looking back, what would you do differently?",
+}
+# A smaller question for a candidate who is stuck: a first step, never the answer.
+SMALLER: dict[Dimension, str] = {
+    D.requirements: "Let's make it smaller: who uses this, and what is the one thing they do most often?",
+    D.estimation: "Let's make it smaller: start from one number in the brief. What does it come to per second?",
+    D.high_level_design: "Let's make it smaller: what happens to a single request, from the client to where the data lives?",
+    D.data: "Let's make it smaller: what is the one lookup this system does most often, and by what key?",
+    D.scalability: "Let's make it smaller: which single component sees every request?",
+    D.reliability: "Let's make it smaller: if one server died right now, what would the user notice?",
+    D.trade_offs: "Let's make it smaller: what is one thing your choice makes harder?",
+    D.communication: "Let's make it smaller: what is the one risk you would tell the team about first?",
+    D.situation: "Let's make it smaller: what was the team, and what was going wrong?",
+    D.task: "Let's make it smaller: what were you asked to do, or what did you decide to take on?",
+    D.action: "Let's make it smaller: what was the very first thing you did?",
+    D.result: "Let's make it smaller: what was different a month later?",
+    D.metrics: "Let's make it smaller: is there one number you remember from before and after?",
+    D.reflection: "Let's make it smaller: what is one thing you would do differently?",
+}
+# Where to start, by phase: for "should I start with A or B?".
+_START: dict[str, str] = {
+    "requirements": "Your call. Most people pin down the requirements and a rough scale first, then sketch the design.",
+    "estimation": "Your call. A rough estimate of load and storage first usually pays off in the design.",
+    "high_level_design": "Your call. I'd like the high-level picture first, then we'll go deep where it is hardest.",
+    "deep_dive": "Your call. Go deep on the part you think is hardest to get right.",
+    "wrap_up": "Your call. Pick the biggest risk in the design and tell me how you'd handle it.",
+    "situation_and_task": "Your call. Start with the situation and what was at stake, then your part in it.",
+    "actions": "Your call. Walk me through what you did yourself, in order.",
+    "results": "Your call. Start with the outcome, in numbers if you have them.",
+    "reflection": "Your call. Start with what you would do differently now.",
+}
+
+
+def reply_to_act(
+    question: Question,
+    act: Act,
+    *,
+    last_probe: str | None,
+    dimension: Dimension | None,
+    phase: PhasePlan,
+    facts: list[BriefFact],
+) -> str:
+    """The reply to a turn that asks to hear the question again, asks permission or a
+    direction, is stuck or needs a moment. `last_probe`: the interviewer's last question;
+    `dimension`: what it (or the next probe) is about; `facts`: brief facts the turn asks about."""
+    if act is Act.repeat:
+        return f"Sure. {last_probe or question.prompt.strip()}"
+    if act is Act.rephrase:
+        if last_probe is None or dimension is None:
+            first = D.requirements if question.kind is Kind.system_design else D.situation
+            return f"Sure. In short: {question.title[0].lower()}{question.title[1:]}. {REPHRASED[first]}"
+        return REPHRASED[dimension] if last_probe != REPHRASED[dimension] else PROBES[dimension]
+    if act is Act.permission:
+        if facts:
+            return " ".join([*(f.fact for f in facts), "Go with that."])
+        return "Yes, that's reasonable. Say it as an assumption and carry on."
+    if act is Act.direction:
+        return _START[phase.name]
+    if act is Act.stuck:
+        return SMALLER[dimension or D.requirements]
+    if act is Act.pause:
+        return "Take your time."
+    raise ValueError(f"not a turn reply_to_act answers: {act}")
+
+
+def last_question(interviewer_turn: str | None) -> str | None:
+    """The last question in the interviewer's turn ("Right, thanks. How would you shard it?")."""
+    if not interviewer_turn:
+        return None
+    asked = [s.text.strip() for s in sentences(interviewer_turn) if s.text.strip().endswith("?")]
+    return asked[-1] if asked else None
+
+
+def dimension_of(question: Question, probe: str | None) -> Dimension | None:
+    """What a probe was about: its follow-up's key point, or the generic probe's dimension."""
+    if probe is None:
+        return None
+    dims = {kp.id: kp.dimension for kp in question.key_points}
+    for f in question.follow_ups:
+        if f.ask in probe:
+            return dims[f.key_point]
+    return next((d for table in (PROBES, REPHRASED, SMALLER) for d, ask in table.items() if ask.endswith(probe) or probe in ask), None)

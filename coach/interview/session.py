@@ -22,15 +22,13 @@ from coach.bank.models import Question
 from coach.errors import ProviderError
 from coach.grading.rubric import Rubric
 from coach.grading.passages import read_turns
-from coach.grading.pitfalls import rubric_pitfalls
 from coach.grading.speakers import Role
-from coach.grading.text import sentences
-from coach.interview import challenges, offline_interviewer
-from coach.interview.brief import answer_from_brief, is_clarifying, split_questions
+from coach.interview import offline_interviewer
 from coach.interview.coverage import CoverageTracker
+from coach.interview.offline_turn import OfflineReplies
 from coach.interview.errors import Busy, SessionEnded
 from coach.interview.llm_interviewer import interviewer_messages, llm_suggestions
-from coach.interview.phases import PhaseState, current_phase
+from coach.interview.phases import PhaseState, current_phase, plan_for
 from coach.interview.services import Services
 from coach.interview.suggestions import suggest
 from coach.llm.base import Provider
@@ -73,6 +71,7 @@ class InterviewSession:
         self.state = State.ended if row.state == "ended" else State.active
         self.tokens_used = row.prompt_tokens + row.completion_tokens
         self.tracker = CoverageTracker(self.rubric, services.grader)
+        self.offline = OfflineReplies(question, self.rubric, services, self.tracker)
         self.phase_name: str | None = None
         self._send: Send | None = None
         self._emit_lock = asyncio.Lock()
@@ -155,7 +154,7 @@ class InterviewSession:
     def asked(self) -> set[str]:
         """Probing questions already asked, read back from the interviewer's own turns."""
         said = " ".join(t.text for t in self.turns if t.role == "interviewer")
-        probes = [f.ask for f in self.question.follow_ups] + list(offline_interviewer.PROBES.values())
+        probes = [f.ask for f in self.question.follow_ups] + offline_interviewer.all_asks()
         return {p for p in probes if p in said}
 
     def phase(self) -> PhaseState:
@@ -290,33 +289,14 @@ class InterviewSession:
         return text
 
     async def _offline_reply(self, reply_turn: int, phase_changed: bool, covered_before: set[str]) -> str:
-        last = self.turns[-1].text
-        spans = [s.text for s in sentences(last)]
-        questions = [s for s in spans if is_clarifying(s)]
-        answers: list = []
-        unanswered = 0
-        embedder = self.services.grader.embedder
-        for q in [part for question in questions for part in split_questions(question)]:
-            found = await self.services.run_cpu(answer_from_brief, q, self.question.brief, embedder)
-            answers.extend(f for f in found if f not in answers)
-            unanswered += not found
-        state = self.phase()
-        grading = self.tracker.last
-        pushback = None if grading is None else challenges.challenge(
-            grading.mistakes, last, rubric_pitfalls(self.rubric, self.services.bank), " ".join(t.text for t in self.turns if t.role == "interviewer")
-        )
-        return offline_interviewer.reply(
-            self.question,
-            turn_count=reply_turn,
-            answers=answers,
-            unanswered_questions=unanswered,
-            only_questions=bool(spans) and len(questions) == len(spans),
-            covered=self.tracker.covered,
-            progressed=bool(self.tracker.covered - covered_before),
+        return await self.offline.reply(
+            self.turns,
+            reply_turn=reply_turn,
+            phase=self.phase(),
+            phase_changed=phase_changed,
+            covered_before=covered_before,
             asked=self.asked(),
-            phase_index=state.index,
-            phase_changed_to=state.plan if phase_changed else None,
-            challenge=pushback,
+            time_left_s=sum(p.budget_s for p in plan_for(self.question.kind)) - self.elapsed_s,
         )
 
     async def _llm_reply(self, provider: Provider, reply_turn: int) -> str:
@@ -395,7 +375,8 @@ class InterviewSession:
     async def suggestions(self, provider: Provider | None) -> list[Suggestion]:
         candidate_text = "\n".join(self.candidate_turns())
         bank, embedder = self.services.bank, self.services.grader.embedder
-        offline = await self.services.run_cpu(suggest, bank, self.question, candidate_text, self.tracker.covered, embedder)
+        said = " ".join(t.text for t in self.turns if t.role == "interviewer")
+        offline = await self.services.run_cpu(suggest, bank, self.question, candidate_text, self.tracker.covered, embedder, 6, said)
         if provider is None or not candidate_text:
             return offline
         uncovered = [kp.text for kp in self.question.key_points if kp.id not in self.tracker.covered]

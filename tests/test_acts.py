@@ -1,0 +1,47 @@
+"""What the candidate's turn is doing (coach.interview.acts)."""
+
+import pytest
+
+from coach.interview.acts import SCOPE_QUESTION, Act, classify, is_question
+
+
+@pytest.mark.parametrize(
+    ("turn", "act"),
+    [
+        ("Sorry, could you repeat the question?", Act.repeat),
+        ("Pardon?", Act.repeat),
+        ("I didn't catch that, can you say it again?", Act.repeat),
+        ("What do you mean by that?", Act.rephrase),
+        ("I'm not sure what you're asking.", Act.rephrase),
+        ("Is it OK if I use WebSockets?", Act.permission),
+        ("Can I assume about 100M users?", Act.permission),
+        ("Should I start with the high-level design or the data model?", Act.direction),
+        ("Where should I start?", Act.direction),
+        ("I don't know.", Act.stuck),
+        ("Honestly, no idea.", Act.stuck),
+        ("Give me a minute.", Act.pause),
+        ("Hmm, let me think about that.", Act.pause),
+        ("How many users, and how many writes per second?", Act.questions),
+        ("Do we need analytics?", Act.questions),
+        ("We shard by user id so load spreads evenly, right?", Act.content),
+        ("Each server reserves a block of ids and base62-encodes them. How many links a month?", Act.content),
+        # A long turn that opens with a hedge is still design content.
+        ("I don't know the exact numbers, but I'd put a Redis cache in front of the store because reads outnumber writes a hundred to one, "
+         "and shard the store by the short code so every lookup is a single-partition read.", Act.content),
+    ],
+)
+def test_classify(turn, act):
+    assert classify(turn) is act
+
+
+def test_a_claim_put_as_a_question_is_not_a_question():
+    assert is_question("How many links are created per day?")
+    assert is_question("how many users")
+    assert not is_question("We'd keep the counters in Redis, wouldn't we?")
+    assert not is_question("We shard by user id.")
+
+
+def test_scope_questions():
+    assert SCOPE_QUESTION.search("Do we need analytics?")
+    assert SCOPE_QUESTION.search("Is search in scope?")
+    assert not SCOPE_QUESTION.search("How many users do we have?")
