@@ -144,7 +144,7 @@ class InterviewerDone(_Server):
 
 
 class Suggestion(BaseModel):
-    category: Literal["key_service", "pattern", "trade_off", "nudge"]
+    category: Literal["key_service", "pattern", "trade_off", "nudge", "story"]
     title: str
     detail: str
 

@@ -2,7 +2,8 @@
 library that fit what is still uncovered, the trade-offs they bring, and nudges.
 
 Nudges are the interviewer's own probing questions, never the rubric's answers: they point
-at what is missing without saying what to say.
+at what is missing without saying what to say, and never one the interviewer has just asked.
+A STAR story gets advice on telling the story, not design patterns.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import re
 import numpy as np
 
 from coach.bank.loader import QuestionBank
-from coach.bank.models import Pattern, Question
+from coach.bank.models import Dimension, Kind, Pattern, Question
 from coach.grading.embedder import Embedder
-from coach.interview.offline_interviewer import PROBES
+from coach.interview.offline_interviewer import PROBES, REPHRASED
 from coach.protocol import Suggestion
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -35,6 +36,18 @@ def _says(term: str, lowered: str) -> bool:
     return term in lowered and re.search(rf"\b{re.escape(term)}\b", lowered) is not None
 
 
+D = Dimension
+# How to tell the part of a STAR story that is still missing.
+STORY: dict[Dimension, tuple[str, str]] = {
+    D.situation: ("Set the scene", "Two or three sentences: the system, the team, and what was at stake."),
+    D.task: ("Say what was yours", "The goal you owned, who set it, and what made it hard."),
+    D.action: ("Say 'I', not 'we'", "The steps you took yourself, in order, and why you chose each."),
+    D.result: ("Finish the story", "What changed because of what you did, with a number if you have one."),
+    D.metrics: ("Put numbers on it", "Before and after, and how you measured them."),
+    D.reflection: ("Close with a lesson", "What you learned, and what you would do differently now."),
+}
+
+
 def pattern_text(p: Pattern) -> str:
     return f"{p.name}: {p.summary} Use when {'; '.join(p.use_when)}."
 
@@ -46,7 +59,12 @@ def suggest(
     covered: set[str],
     embedder: Embedder,
     limit: int = 6,
+    interviewer_text: str = "",
 ) -> list[Suggestion]:
+    """`interviewer_text`: everything the interviewer has said, so that no nudge repeats it."""
+    uncovered = [kp for kp in question.key_points if kp.id not in covered]
+    if question.kind is Kind.behavioral:
+        return _story(question, uncovered, interviewer_text)[:limit]
     items: list[Suggestion] = []
     for service in [s for s in question.key_services if not _mentioned(s, candidate_text)][:2]:
         items.append(Suggestion(category="key_service", title=service, detail="Designs like this usually have one, and yours has not mentioned it yet. Where would it sit, and what talks to it?"))
@@ -64,10 +82,27 @@ def suggest(
             items.append(Suggestion(category="pattern", title=p.name, detail=f"{p.summary} Use when: {p.use_when[0].lower()}. Cost: {p.costs[0].lower()}."))
             items.append(Suggestion(category="trade_off", title=f"Trade-off of {p.name.lower()}", detail=f"{p.trade_offs[0]}."))
 
-    for kp in sorted(uncovered, key=lambda kp: -kp.weight)[:2]:
-        ask = next((f.ask for f in question.follow_ups if f.key_point == kp.id), PROBES[kp.dimension])
-        items.append(Suggestion(category="nudge", title=f"Not covered yet: {kp.dimension.value.replace('_', ' ')}", detail=f"Ask yourself: {ask}"))
+    items += _nudges(question, uncovered, interviewer_text)
     return items[:limit] if len(items) <= limit else _balanced(items, limit)
+
+
+def _nudges(question: Question, uncovered: list, interviewer_text: str) -> list[Suggestion]:
+    """For the two weightiest uncovered points, a question to ask yourself that the
+    interviewer has not asked: its curated follow-ups, then the generic probe in two wordings."""
+    out = []
+    for kp in sorted(uncovered, key=lambda kp: -kp.weight)[:2]:
+        asks = [f.ask for f in question.follow_ups if f.key_point == kp.id] + [PROBES[kp.dimension], REPHRASED[kp.dimension]]
+        ask = next((a for a in asks if a not in interviewer_text), None)
+        if ask:
+            out.append(Suggestion(category="nudge", title=f"Not covered yet: {kp.dimension.value.replace('_', ' ')}", detail=f"Ask yourself: {ask}"))
+    return out
+
+
+def _story(question: Question, uncovered: list, interviewer_text: str) -> list[Suggestion]:
+    """A STAR story: how to tell the parts still missing, in STAR order, then nudges."""
+    dims = [d for d in STORY if any(kp.dimension is d for kp in uncovered)]
+    tips = [Suggestion(category="story", title=STORY[d][0], detail=STORY[d][1]) for d in dims[:2]]
+    return tips + _nudges(question, uncovered, interviewer_text)
 
 
 def _balanced(items: list[Suggestion], limit: int) -> list[Suggestion]:
