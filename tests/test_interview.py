@@ -154,6 +154,8 @@ def test_replies_to_what_the_turn_is_doing(bank):
     assert oi.reply_to_act(q, Act.repeat, **{**common, "last_probe": None}) == f"Sure. {q.prompt.strip()}"
     rephrased = oi.reply_to_act(q, Act.rephrase, **common)
     assert rephrased != follow.ask and rephrased.endswith("?")
+    challenge = q.pitfalls[0].challenge
+    assert oi.reply_to_act(q, Act.rephrase, **{**common, "last_probe": challenge}) == f"What I'm asking is: {challenge}"
     assert oi.reply_to_act(q, Act.stuck, **common) == oi.SMALLER[dim]
     assert oi.reply_to_act(q, Act.pause, **common) == "Take your time."
     assert oi.reply_to_act(q, Act.direction, **common).startswith("Your call.")

@@ -230,6 +230,9 @@ def reply_to_act(
     if act is Act.repeat:
         return f"Sure. {last_probe or question.prompt.strip()}"
     if act is Act.rephrase:
+        if last_probe is not None and dimension_of(question, last_probe) is None:
+            # A question of its own (a challenge, say): said again, plainly.
+            return f"What I'm asking is: {last_probe}"
         if last_probe is None or dimension is None:
             first = D.requirements if question.kind is Kind.system_design else D.situation
             return f"Sure. In short: {question.title[0].lower()}{question.title[1:]}. {REPHRASED[first]}"
