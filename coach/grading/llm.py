@@ -21,7 +21,7 @@ from coach.grading.models import Flag, GraderInfo, Grading, Mistake, MistakeKind
 from coach.grading.passages import Transcript, read
 from coach.grading.rubric import Rubric
 from coach.grading.text import quote_in
-from coach.llm.base import Message, Provider
+from coach.llm.base import STRUCTURED, Message, Provider
 from coach.llm.structured import parse_reply
 from coach.prompts import render
 
@@ -62,6 +62,8 @@ class LLMGradeOutput(BaseModel):
     mistakes: list[LLMMistake] = Field(default_factory=list)
     addressed_to_grader: list[str] = Field(default_factory=list)
 
+
+PROMPT = "grade.v2"  # prompts/grade.v2.system.md.j2 and .user.md.j2
 
 RESPONSE_FORMAT = {
     "type": "json_schema",
@@ -105,7 +107,7 @@ class LLMGrader:
     def messages(self, rubric: Rubric, answer: str, nonce: str | None = None) -> list[Message]:
         kind_label = "technical-leadership (STAR)" if rubric.kind == Kind.behavioral else "system-design"
         user = render(
-            "grade.v2.user",
+            f"{PROMPT}.user",
             question=rubric.question,
             brief=rubric.brief,
             key_points=rubric.key_points,
@@ -114,7 +116,7 @@ class LLMGrader:
             nonce=nonce or secrets.token_hex(8),
         )
         return [
-            {"role": "system", "content": render("grade.v2.system", kind_label=kind_label, pitfalls=rubric.pitfalls)},
+            {"role": "system", "content": render(f"{PROMPT}.system", kind_label=kind_label, pitfalls=rubric.pitfalls)},
             {"role": "user", "content": user},
         ]
 
@@ -122,7 +124,7 @@ class LLMGrader:
         transcript = text if isinstance(text, Transcript) else read(text)
         flags = [Flag(quote=p.text) for p in transcript.passages if p.to_grader]
         flagged = {f.quote for f in flags}
-        raw = await self.provider.complete(self.messages(rubric, _fenced(transcript)), response_format=RESPONSE_FORMAT)
+        raw = await self.provider.complete(self.messages(rubric, _fenced(transcript)), response_format=RESPONSE_FORMAT, limits=STRUCTURED)
         out = parse_output(raw, rubric)
         source = transcript.candidate_text
         for quote in out.addressed_to_grader:

@@ -12,6 +12,20 @@ class Message(TypedDict):
     content: str
 
 
+class Limits(TypedDict, total=False):
+    """Sampling settings for one call: a cap on the reply's length, and how much it may vary
+    (structured output is asked for at a low temperature, so that it parses and repeats)."""
+
+    max_tokens: int
+    temperature: float
+
+
+# A spoken interviewer turn: one to four sentences.
+REPLY = Limits(max_tokens=400, temperature=0.7)
+# JSON for the grader and the coach.
+STRUCTURED = Limits(temperature=0.0)
+
+
 class Provider(ABC):
     """A chat model. Implementations stream text; everything else is built on that."""
 
@@ -19,7 +33,7 @@ class Provider(ABC):
     model: str
 
     @abstractmethod
-    def stream(self, messages: list[Message], *, response_format: dict[str, Any] | None = None) -> AsyncIterator[str]:
+    def stream(self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None) -> AsyncIterator[str]:
         """Yield the reply's text as the model produces it. Raises ProviderError on failure."""
 
     async def warm(self) -> None:
@@ -33,6 +47,6 @@ class Provider(ABC):
         """What a call cost, where the provider's prices are known; else 0."""
         return 0.0
 
-    async def complete(self, messages: list[Message], *, response_format: dict[str, Any] | None = None) -> str:
+    async def complete(self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None) -> str:
         """The whole reply as one string."""
-        return "".join([piece async for piece in self.stream(messages, response_format=response_format)])
+        return "".join([piece async for piece in self.stream(messages, response_format=response_format, limits=limits)])

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from coach.errors import ProviderError
-from coach.llm.base import Message, Provider
+from coach.llm.base import Limits, Message, Provider
 
 
 class ScriptedProvider(Provider):
@@ -20,10 +20,12 @@ class ScriptedProvider(Provider):
         self._chunk = chunk
         self.calls: list[list[Message]] = []
         self.response_formats: list[dict[str, Any] | None] = []
+        self.limits: list[Limits | None] = []
 
-    async def stream(self, messages: list[Message], *, response_format: dict[str, Any] | None = None) -> AsyncIterator[str]:
+    async def stream(self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None) -> AsyncIterator[str]:
         self.calls.append(messages)
         self.response_formats.append(response_format)
+        self.limits.append(limits)
         if not self._replies:
             raise ProviderError("the scripted provider has no replies left")
         reply = self._replies.popleft()

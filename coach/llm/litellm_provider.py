@@ -17,7 +17,7 @@ from typing import Any
 
 from coach.config import Settings
 from coach.errors import ProviderError
-from coach.llm.base import Message, Provider
+from coach.llm.base import Limits, Message, Provider
 from coach.llm.guard import guard_model_request
 
 PRIMARY = "primary"
@@ -127,27 +127,27 @@ class LiteLLMProvider(Provider):
         except Exception:  # no price known for this model
             return 0.0
 
-    def _request(self, messages: list[Message], response_format: dict[str, Any] | None) -> dict[str, Any]:
+    def _request(self, messages: list[Message], response_format: dict[str, Any] | None, limits: Limits | None) -> dict[str, Any]:
         guard_model_request(self._api_base)
-        kwargs: dict[str, Any] = {"messages": messages}
+        kwargs: dict[str, Any] = {"messages": messages, **(limits or {})}
         if response_format is not None:
             kwargs["response_format"] = response_format
         return kwargs
 
-    async def complete(self, messages: list[Message], *, response_format: dict[str, Any] | None = None) -> str:
+    async def complete(self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None) -> str:
         """One non-streamed call: for structured output nobody watches token by token, it costs
         far less CPU than a stream (no per-chunk parsing, no chunk rebuilding at the end)."""
         try:
-            response = await self._acompletion(**self._request(messages, response_format))
+            response = await self._acompletion(**self._request(messages, response_format, limits))
             return response.choices[0].message.content or ""
         except ProviderError:
             raise
         except Exception as exc:  # litellm raises many exception types; all mean the same here
             raise ProviderError(describe_error(exc, self._secrets)) from exc
 
-    async def stream(self, messages: list[Message], *, response_format: dict[str, Any] | None = None) -> AsyncIterator[str]:
+    async def stream(self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None) -> AsyncIterator[str]:
         try:
-            response = await self._acompletion(**self._request(messages, response_format), stream=True)
+            response = await self._acompletion(**self._request(messages, response_format, limits), stream=True)
             async for chunk in response:
                 choices = getattr(chunk, "choices", None)
                 if choices and choices[0].delta and choices[0].delta.content:
