@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, inspect, select, text
 
 from coach.storage import tables
 
@@ -19,8 +19,15 @@ def m001_initial(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def m002_session_prompts(conn: Connection) -> None:
+    # m001 creates tables from the current schema, so a new database has the column already.
+    if "prompts" not in {c["name"] for c in inspect(conn).get_columns("sessions")}:
+        conn.execute(text("ALTER TABLE sessions ADD COLUMN prompts VARCHAR(200)"))
+
+
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("m001_initial", m001_initial),
+    ("m002_session_prompts", m002_session_prompts),
 ]
 
 

@@ -49,6 +49,7 @@ class SessionRow:
     completion_tokens: int
     cost_usd: float
     score: int | None
+    prompts: str | None = None
 
     def token_matches(self, token: str) -> bool:
         return secrets.compare_digest(self.token_hash, hash_token(token))
@@ -95,7 +96,7 @@ class Store:
     # -- sessions ---------------------------------------------------------------------------
 
     @uncancellable
-    async def create_session(self, session_id: str, token: str, question_id: str, provider: str) -> SessionRow:
+    async def create_session(self, session_id: str, token: str, question_id: str, provider: str, prompts: str | None = None) -> SessionRow:
         values: dict[str, Any] = {
             "id": session_id,
             "token_hash": hash_token(token),
@@ -106,6 +107,7 @@ class Store:
             "prompt_tokens": 0,
             "completion_tokens": 0,
             "cost_usd": 0.0,
+            "prompts": prompts,
         }
         await self.db.write(lambda conn: conn.execute(tables.sessions.insert().values(**values)), one_statement=True)
         return SessionRow(ended_at=None, score=None, **values)

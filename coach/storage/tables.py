@@ -20,6 +20,9 @@ sessions = Table(
     Column("completion_tokens", Integer, nullable=False, default=0),
     Column("cost_usd", Float, nullable=False, default=0.0),
     Column("score", Integer),
+    # The prompt versions an LLM session ran with ("interviewer.v2 suggestions.v1 grade.v2");
+    # null offline. Added by m002.
+    Column("prompts", String(200)),
 )
 
 turns = Table(
