@@ -160,3 +160,39 @@ def test_token_budget_hands_over_to_the_offline_coach(make_client):
         assert of(frames, "notice")[0]["code"] == "token_budget"
         assert "100M new short links per month" in of(frames, "interviewer.done")[0]["text"]
         assert route.call_count == calls, "no model call once the budget is spent"
+
+
+def test_the_model_is_grounded_on_what_the_grader_made_of_the_last_turn(make_client):
+    def reply(request: httpx.Request) -> httpx.Response:
+        if is_structured(request):
+            return answer(request, [json.dumps({"items": []})])
+        return answer(request, ["Okay. ", "Go on?"])
+
+    with respx.mock() as router, make_client() as client:
+        router.post(f"{BASE}/chat/completions").mock(side_effect=reply)
+        with client.websocket_connect("/ws/interview") as ws:
+            session_id = start(ws)[0]["session_id"]
+            row = client.portal.call(client.app.state.services.store.get_session, session_id)
+            assert row.prompts == "interviewer.v2 suggestions.v1 grade.v2", "the session records the prompts it runs with"
+
+            def system_after(text):
+                before = len(router.calls)
+                send(ws, {"type": "say", "text": text})
+                until(ws, "suggestions")
+                calls = [json.loads(c.request.content) for c in router.calls[before:]]
+                streamed = [c for c in calls if c.get("stream")]
+                assert streamed[0]["max_tokens"] == 400, "a spoken reply is capped"
+                assert all(c["temperature"] == 0.0 for c in calls if "response_format" in c), "JSON is asked for cold"
+                return streamed[0]["messages"][0]["content"]
+
+            system = system_after("So 100M links a month is roughly 4,000 writes per second.")
+            assert 'contains a mistake: "So 100M links a month is roughly 4,000 writes per second."' in system
+            assert "40 writes/s" not in system and "4k reads/s" not in system, "open points carry no answer figures"
+            assert "Estimates write and redirect rates and storage" in system
+
+            system = system_after("Each app server reserves a range of ids from a counter and base62-encodes them, so two servers never hand out the same short code.")
+            assert "Made in the last turn (do not ask about these again): Generates short unique keys" in system
+            assert "contains a mistake" not in system and "asks you something" not in system
+
+            system = system_after("How long do we keep the links?")
+            assert "asks you something (a clarifying question)" in system

@@ -26,13 +26,19 @@ FIGURE = (
 PITFALL = 'Let me push on that: "{quote}" What could go wrong with it at the scale we are talking about?'
 
 
-def challenge(
+def challenge(mistakes: Iterable[Mistake], last_turn: str, pitfalls: Sequence[Pitfall], already_said: str) -> str | None:
+    """The challenge for the first figure or pitfall mistake made in `last_turn`, or None."""
+    found = pick(mistakes, last_turn, pitfalls, already_said)
+    return found[1] if found else None
+
+
+def pick(
     mistakes: Iterable[Mistake],
     last_turn: str,
     pitfalls: Sequence[Pitfall],
     already_said: str,
-) -> str | None:
-    """The challenge for the first figure or pitfall mistake made in `last_turn`, or None.
+) -> tuple[Mistake, str] | None:
+    """The first figure or pitfall mistake made in `last_turn`, and the challenge to put.
 
     `already_said` is everything the interviewer has said: a challenge is made once, and a
     mistake repeated after it was challenged is left for the report."""
@@ -50,5 +56,5 @@ def challenge(
             pitfall = by_text.get(mistake.pitfall or "")
             line = pitfall.challenge if pitfall is not None and pitfall.challenge else PITFALL.format(quote=mistake.quote)
         if normalise(line) not in said:
-            return line
+            return mistake, line
     return None

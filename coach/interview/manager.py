@@ -13,6 +13,7 @@ import secrets
 
 from coach.bank.models import Question
 from coach.errors import CoachError, UnknownQuestion
+from coach.interview.llm_interviewer import PROMPTS
 from coach.interview.services import Services
 from coach.interview.session import InterviewSession, Send
 from coach.protocol import Resume, Start
@@ -53,7 +54,8 @@ class Interviews:
         question = self.pick_question(frame)
         session_id, token = secrets.token_hex(16), secrets.token_urlsafe(24)
         provider = self.services.provider.model if self.services.provider else "offline"
-        row = await self.services.store.create_session(session_id, token, question.id, provider)
+        prompts = " ".join(PROMPTS) if self.services.provider else None
+        row = await self.services.store.create_session(session_id, token, question.id, provider, prompts)
         session = InterviewSession(self.services, row, question, [], 0)
         self.live[session_id] = session
         await session.attach(send, 0)

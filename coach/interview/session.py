@@ -22,16 +22,17 @@ from coach.bank.models import Question
 from coach.errors import ProviderError
 from coach.grading.rubric import Rubric
 from coach.grading.passages import read_turns
+from coach.grading.pitfalls import rubric_pitfalls
 from coach.grading.speakers import Role
 from coach.interview import offline_interviewer
 from coach.interview.coverage import CoverageTracker
 from coach.interview.offline_turn import OfflineReplies
 from coach.interview.errors import Busy, SessionEnded
-from coach.interview.llm_interviewer import interviewer_messages, llm_suggestions
+from coach.interview.llm_interviewer import interviewer_messages, llm_suggestions, signals
 from coach.interview.phases import PhaseState, current_phase, plan_for
 from coach.interview.services import Services
 from coach.interview.suggestions import suggest
-from coach.llm.base import Provider
+from coach.llm.base import REPLY, Provider
 from coach.llm.tokens import count_messages, count_text
 from coach.protocol import (
     Coverage,
@@ -303,14 +304,19 @@ class InterviewSession:
         """Stream the model's reply; the provider's failure is announced and the offline coach
         answers instead.
 
-        Nothing stands between the stored candidate turn and the request: the phase frame is
-        stored and sent while the model thinks (and before its first token), and the turn is
-        scored for coverage once the first token is out. The model is grounded on coverage as
-        of the previous turn.
+        The turn is scored first, so that the model is grounded on what the grader made of this
+        very turn: coverage including it, a mistake to challenge, whether it asks something.
+        That costs the scoring time before the request; a model grounded one turn late asks
+        about what the candidate has just answered. The phase frame is stored and sent while
+        the model thinks (and before its first token).
         """
-        phase = self.phase()
         covered_before = set(self.tracker.covered)
+        await self._score()
+        phase = self.phase()
         probe = offline_interviewer.next_probe(self.question, self.tracker.covered, self.asked(), phase.index)
+        grounding = signals(
+            self.question, self.turns, covered_before, self.tracker.covered, self.tracker.last, rubric_pitfalls(self.rubric, self.services.bank)
+        )
         messages = interviewer_messages(
             self.question,
             self.turns,
@@ -320,18 +326,16 @@ class InterviewSession:
             phase.elapsed_in_phase_s,
             phase.plan.budget_s,
             provider.context_window(),
+            grounding,
         )
         phase_frame = asyncio.create_task(self._emit_phase(phase))
-        scoring: asyncio.Future[set[str]] | None = None
         pieces: list[str] = []
         try:
-            async for piece in provider.stream(messages):
+            async for piece in provider.stream(messages, limits=REPLY):
                 if not pieces:
                     await phase_frame
                 pieces.append(piece)
                 await self.emit(InterviewerDelta(turn=reply_turn, text=piece))
-                if scoring is None:
-                    scoring = asyncio.ensure_future(self._score())
             if not "".join(pieces).strip():
                 raise ProviderError("the model sent an empty reply")
         except ProviderError as exc:
@@ -342,8 +346,6 @@ class InterviewSession:
             # The phase frame already went out with the model's request.
             return await self._answer_offline(reply_turn, covered_before, phase_may_change=False)
         finally:
-            if scoring is not None:
-                await scoring
             # Only reached unawaited when something else failed first; that error is the one to report.
             await asyncio.gather(phase_frame, return_exceptions=True)
             await self._account(provider, count_messages(messages), count_text("".join(pieces)))
