@@ -48,6 +48,15 @@ def test_every_pitfall_has_a_why_phrasings_and_a_challenge(bank):
     assert len(set(challenges)) == len(challenges)
 
 
+def test_every_design_key_point_has_three_deeper_questions(bank):
+    asks = [a for q in bank.questions.values() for kp in q.key_points for a in kp.deeper]
+    for q in bank.questions.values():
+        for kp in q.key_points if q.kind is Kind.system_design else ():
+            assert len(kp.deeper) >= 3 and all(a.endswith("?") for a in kp.deeper), f"{q.id}/{kp.id}"
+            assert not {f.ask for f in q.follow_ups} & set(kp.deeper), f"{q.id}/{kp.id}"
+    assert len(set(asks)) == len(asks)
+
+
 def test_star_questions_cover_star(bank):
     for q in bank.filter(kind="behavioral"):
         dims = {kp.dimension.value for kp in q.key_points}

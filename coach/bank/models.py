@@ -154,6 +154,8 @@ class KeyPoint(Strict, Anchored):
     near_misses: tuple[Line, ...] = ()
     # Estimation points: the figures an estimate is checked against.
     figures: tuple[Figure, ...] = ()
+    # What the interviewer asks once the point is made: failure, limits, trade-offs.
+    deeper: tuple[Line, ...] = ()
 
 
 class FollowUp(Strict):
