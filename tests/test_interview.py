@@ -34,6 +34,12 @@ def test_star_questions_have_their_own_phases(bank):
     q = bank.get("bh-incident-you-led")
     assert current_phase(q, 0, set()).plan.name == "situation_and_task"
     assert current_phase(q, 0, {"situation", "role"}).plan.name == "actions"
+    # The story moves on when the candidate does, even with the scene half set.
+    assert current_phase(q, 0, {"mitigate-first"}).plan.name == "actions"
+    assert current_phase(q, 0, {"situation", "impact-numbers"}).plan.name == "reflection"
+    # A design interview comes back for what was skipped: the estimate, here.
+    d = bank.get("sd-url-shortener")
+    assert current_phase(d, 0, {"key-generation", "storage-choice"}).plan.name == "estimation"
 
 
 @pytest.mark.parametrize(
@@ -187,9 +193,12 @@ def test_the_interviewer_never_ends_early(bank):
     left = oi.reply(q, covered=everything - {"storage-choice"}, asked=used, time_left_s=600, **common)
     data = next(kp.dimension for kp in q.key_points if kp.id == "storage-choice")
     assert left.endswith(oi.REPHRASED[data])
-    # Every point made with twenty minutes left: deeper questions.
+    # Every point made with twenty minutes left: deeper questions, the heaviest point's own first.
     deep = oi.reply(q, covered=everything, asked=used, time_left_s=1200, **common)
-    assert deep.endswith(oi.DEEPER[q.kind][0]) and oi.WRAP_UP not in deep
+    heaviest = max(q.key_points, key=lambda kp: kp.weight)
+    assert deep.endswith(heaviest.deeper[0]) and oi.WRAP_UP not in deep
+    spent_own = used | {a for kp in q.key_points for a in kp.deeper}
+    assert oi.reply(q, covered=everything, asked=spent_own, time_left_s=1200, **common).endswith(oi.DEEPER[q.kind][0])
     # Only in the last five minutes is wrapping up offered.
     assert oi.reply(q, covered=everything, asked=used, time_left_s=200, **common).endswith(oi.WRAP_UP)
     # Out of questions and time with points left: no claim that everything was covered.

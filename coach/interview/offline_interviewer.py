@@ -38,6 +38,9 @@ _ACKS_PROGRESS = ("Good.", "That makes sense.", "Okay, good.", "Right, thanks.")
 _ACKS_NEUTRAL = ("Okay.", "I see.", "Noted.", "Hm, okay.")
 
 
+ANY_MORE_QUESTIONS = "What else would you like to know before you go on?"
+
+
 def opening(question: Question) -> str:
     if question.kind is Kind.system_design:
         return f"{question.prompt.strip()} Take a moment, and ask me anything you need to clarify before you start."
@@ -98,7 +101,7 @@ def reply(
     elif unanswered_questions:
         parts.append("For anything else, make a reasonable assumption and state it.")
     if only_questions:
-        parts.append("What else would you like to know before you go on?" if phase_index == 0 else "Go on.")
+        parts.append(ANY_MORE_QUESTIONS if phase_index == 0 else "Go on.")
         return " ".join(parts)
     if not parts:
         acks = _ACKS_PROGRESS if progressed else _ACKS_NEUTRAL
@@ -106,7 +109,7 @@ def reply(
     if phase_changed_to is not None:
         parts.append(f"Let's move on to {phase_changed_to.name.replace('_', ' ')}.")
     probe = next_probe(question, covered, asked, phase_index)
-    ask = probe[1] if probe else again(question, covered, asked) or deeper(question, asked, time_left_s)
+    ask = probe[1] if probe else again(question, covered, asked) or deeper(question, covered, asked, time_left_s)
     if ask is None:
         ask = WRAP_UP if all(kp.id in covered for kp in question.key_points) else OUT_OF_TIME
     parts.append(ask)
@@ -152,12 +155,15 @@ def again(question: Question, covered: set[str], asked: set[str]) -> str | None:
     return None
 
 
-def deeper(question: Question, asked: set[str], time_left_s: float) -> str | None:
-    """A deeper question on a design whose points are all made, while time remains."""
+def deeper(question: Question, covered: set[str], asked: set[str], time_left_s: float) -> str | None:
+    """A deeper question, while time remains: the bank's own for the points made (heaviest
+    first), then general ones about the whole design or story."""
     if time_left_s <= WRAP_UP_WITHIN_S:
         return None
+    made = sorted((kp for kp in question.key_points if kp.id in covered), key=lambda kp: -kp.weight)
+    own = (ask for kp in made for ask in kp.deeper)
     kind = question.kind if question.kind in DEEPER else Kind.system_design
-    return next((ask for ask in DEEPER[kind] if ask not in asked), None)
+    return next((ask for ask in (*own, *DEEPER[kind]) if ask not in asked), None)
 
 
 def all_asks() -> list[str]:
@@ -223,12 +229,14 @@ def reply_to_act(
     dimension: Dimension | None,
     phase: PhasePlan,
     facts: list[BriefFact],
+    again_said: str | None = None,
 ) -> str:
     """The reply to a turn that asks to hear the question again, asks permission or a
     direction, is stuck or needs a moment. `last_probe`: the interviewer's last question;
-    `dimension`: what it (or the next probe) is about; `facts`: brief facts the turn asks about."""
+    `dimension`: what it (or the next probe) is about; `facts`: brief facts the turn asks about;
+    `again_said`: what to say again for a repeat (see to_repeat)."""
     if act is Act.repeat:
-        return f"Sure. {last_probe or question.prompt.strip()}"
+        return f"Sure. {again_said or last_probe or question.prompt.strip()}"
     if act is Act.rephrase:
         if last_probe is not None and dimension_of(question, last_probe) is None:
             # A question of its own (a challenge, say): said again, plainly.
@@ -248,6 +256,22 @@ def reply_to_act(
     if act is Act.pause:
         return "Take your time."
     raise ValueError(f"not a turn reply_to_act answers: {act}")
+
+
+def to_repeat(question: Question, interviewer_turn: str | None, *, opening: bool, wants_the_question: bool) -> str | None:
+    """What "can you repeat that?" asks for: the question itself, after the opening or when
+    the candidate says "the question" (the last question asked, whole); otherwise the
+    interviewer's last turn, without its acknowledgement ("Hm, okay.")."""
+    if interviewer_turn is None or opening:
+        return question.prompt.strip()
+    if wants_the_question:
+        asked = last_question(interviewer_turn)
+        return asked if asked and asked != ANY_MORE_QUESTIONS else question.prompt.strip()
+    said = interviewer_turn.strip()
+    for ack in sorted((*_ACKS_PROGRESS, *_ACKS_NEUTRAL), key=len, reverse=True):
+        if said.startswith(ack + " "):
+            return said[len(ack) + 1 :]
+    return said
 
 
 def last_question(interviewer_turn: str | None) -> str | None:

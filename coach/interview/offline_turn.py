@@ -46,7 +46,7 @@ class OfflineReplies:
         act = acts.classify(last)
         if act not in (acts.Act.questions, acts.Act.content):
             before = turns[-2].text if len(turns) > 1 and turns[-2].role == "interviewer" else None
-            return await self._reply_to_act(act, last, before, phase, asked)
+            return await self._reply_to_act(act, last, before, len(turns) == 2, phase, asked)
         spans = [s.text for s in sentences(last)]
         questions = [s for s in spans if acts.is_question(s)]
         answers, unanswered = await self._answers(questions)
@@ -82,7 +82,7 @@ class OfflineReplies:
             unanswered += not found
         return answers, unanswered
 
-    async def _reply_to_act(self, act: acts.Act, last: str, before: str | None, phase: PhaseState, asked: set[str]) -> str:
+    async def _reply_to_act(self, act: acts.Act, last: str, before: str | None, opening: bool, phase: PhaseState, asked: set[str]) -> str:
         probe = offline_interviewer.last_question(before)
         dimension = offline_interviewer.dimension_of(self.question, probe)
         if dimension is None:
@@ -91,4 +91,7 @@ class OfflineReplies:
         facts = []
         if act is acts.Act.permission:
             facts = await self.services.run_cpu(answer_from_brief, last, self.question.brief, self.services.grader.embedder)
-        return offline_interviewer.reply_to_act(self.question, act, last_probe=probe, dimension=dimension, phase=phase.plan, facts=facts)
+        again = offline_interviewer.to_repeat(self.question, before, opening=opening, wants_the_question="question" in last.lower())
+        return offline_interviewer.reply_to_act(
+            self.question, act, last_probe=probe, dimension=dimension, phase=phase.plan, facts=facts, again_said=again
+        )

@@ -52,12 +52,16 @@ def current_phase(question: Question, elapsed_s: float, covered: set[str]) -> Ph
     by_clock = max(i for i, start in enumerate(starts) if elapsed_s >= start)
     # The first phase not yet complete: it has uncovered key points of its own dimensions, or
     # none at all and the candidate has not yet covered anything that belongs to a later phase.
+    # A STAR story is told in order: once the candidate is on to a later part, the earlier
+    # ones are behind them, whatever they left out (the report says what). A design interview
+    # comes back for skipped requirements and estimates.
     def complete(i: int) -> bool:
         own = [kp for kp in question.key_points if kp.dimension in plan[i].dimensions]
-        if own:
+        later = {d for p in plan[i + 1 :] for d in p.dimensions} - plan[i].dimensions
+        moved_on = any(kp.id in covered and kp.dimension in later for kp in question.key_points)
+        if own and not (question.kind is Kind.behavioral and moved_on):
             return all(kp.id in covered for kp in own)
-        later = {d for p in plan[i + 1 :] for d in p.dimensions}
-        return any(kp.id in covered and kp.dimension in later for kp in question.key_points)
+        return moved_on
 
     by_coverage = next((i for i in range(len(plan)) if not complete(i)), len(plan) - 1)
     index = max(by_clock, by_coverage)

@@ -155,7 +155,7 @@ class InterviewSession:
     def asked(self) -> set[str]:
         """Probing questions already asked, read back from the interviewer's own turns."""
         said = " ".join(t.text for t in self.turns if t.role == "interviewer")
-        probes = [f.ask for f in self.question.follow_ups] + offline_interviewer.all_asks()
+        probes = [f.ask for f in self.question.follow_ups] + [a for kp in self.question.key_points for a in kp.deeper] + offline_interviewer.all_asks()
         return {p for p in probes if p in said}
 
     def phase(self) -> PhaseState:

@@ -1,0 +1,74 @@
+"""Whole offline interviews on three bank questions (one STAR), played as a candidate would,
+checking what a real interviewer does: repeats the question when asked, answers a yes/no
+scope question from the brief, challenges a wrong estimate and a pitfall instead of praising
+them, never offers a nudge it has just asked, and keeps probing while time and points remain."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from coach.api.app import create_app
+from coach.config import Settings
+from coach.interview import offline_interviewer as oi
+from wsclient import of, say, send, until
+
+PRAISE = ("Good.", "That makes sense.", "Okay, good.", "Right, thanks.")
+SCRIPTS = {
+    "sd-url-shortener": [
+        ("repeat", "Sorry, could you repeat the question?"),
+        ("scope", "Do we need analytics?", "click counts"),
+        ("estimate", "So 100M links a month is roughly 4,000 writes per second."),
+        ("content", "Each app server reserves a range of ids from a counter and base62-encodes them, so two servers never hand out the same short code."),
+        ("pitfall", "For custom links we take a hash of the long URL, chop it to seven characters and store that as the code."),
+        ("content", "Redirects read from a Redis cache in front of the database, since reads outnumber writes 100 to 1."),
+    ],
+    "sd-chat-service": [
+        ("scope", "Do we need read receipts?", "read receipts"),
+        ("again", "Sorry, can you say that again?"),
+        ("repeat", "Sorry, what was the question again?"),
+        ("estimate", "10B messages a day is about 1,000 messages per second."),
+        ("pitfall", "We order messages in a conversation by the timestamp on the sender's phone."),
+        ("content", "Each client keeps a WebSocket open to a gateway server, and a presence service maps each user to their gateway."),
+    ],
+    "bh-incident-you-led": [
+        ("repeat", "Sorry, could you repeat the question?"),
+        ("content", "Last year our checkout API went down for forty minutes on a Friday evening, and I was the incident commander."),
+        ("pitfall", "Honestly the root cause was a junior engineer who pushed the config without testing it."),
+        ("content", "I rolled the config back within ten minutes, then ran a blameless postmortem where we added config validation to CI."),
+    ],
+}
+
+
+@pytest.fixture
+def client(tmp_path):
+    with TestClient(create_app(Settings(data_dir=tmp_path / "data", cache_dir=tmp_path / "cache"))) as c:
+        yield c
+
+
+@pytest.mark.parametrize("question_id", sorted(SCRIPTS))
+def test_a_scripted_interview(client, question_id):
+    question = client.app.state.services.bank.get(question_id)
+    challenges = {p.challenge for p in question.pitfalls} | {p.challenge for ps in client.app.state.services.bank.generic_pitfalls.values() for p in ps}
+    with client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "start", "question_id": question_id})
+        last = until(ws, "interviewer.done")[-1]["text"]
+        for kind, text, *expect in SCRIPTS[question_id]:
+            frames = say(ws, text)
+            reply = of(frames, "interviewer.done")[0]["text"]
+            if kind == "repeat":
+                assert reply == f"Sure. {question.prompt.strip()}"
+            elif kind == "again":
+                assert reply == f"Sure. {last}"
+            elif kind == "scope":
+                assert expect[0] in reply and "I don't have a figure" not in reply
+            elif kind == "estimate":
+                assert text in reply and reply.endswith("?") and not reply.startswith(PRAISE), reply
+            elif kind == "pitfall":
+                assert reply in challenges, reply
+            else:
+                assert reply.endswith("?") and oi.WRAP_UP not in reply and oi.OUT_OF_TIME not in reply, reply
+            # The coach's nudges never repeat the question the interviewer just asked.
+            asked = oi.last_question(reply)
+            nudges = [s["detail"] for s in of(frames, "suggestions")[0]["items"] if s["category"] == "nudge"]
+            assert asked is None or all(asked not in n for n in nudges), (asked, nudges)
+            last = reply
+        assert last
