@@ -16,7 +16,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from enum import StrEnum
 
 from coach.bank.models import Question
 from coach.errors import ProviderError
@@ -31,6 +30,7 @@ from coach.interview.errors import Busy, SessionEnded
 from coach.interview.llm_interviewer import interviewer_messages, llm_suggestions, signals
 from coach.interview.phases import PhaseState, current_phase, plan_for
 from coach.interview.services import Services
+from coach.interview.turn_state import State, TurnState
 from coach.interview.suggestions import suggest
 from coach.llm.base import REPLY, Provider
 from coach.llm.tokens import count_messages, count_text
@@ -53,14 +53,11 @@ Send = Callable[[str], Awaitable[None]]
 _DELTA_CHARS = 24  # offline replies are streamed in small pieces, like a model's
 
 
-class State(StrEnum):
-    active = "active"
-    replying = "replying"
-    grading = "grading"
-    ended = "ended"
-
-
 class InterviewSession:
+    @property
+    def state(self) -> State:
+        return self.turn_state.now
+
     def __init__(self, services: Services, row: SessionRow, question: Question, turns: list[Turn], seq: int) -> None:
         self.services = services
         self.id = row.id
@@ -69,7 +66,7 @@ class InterviewSession:
         self.rubric = Rubric.from_question(question)
         self.turns = turns
         self.seq = seq
-        self.state = State.ended if row.state == "ended" else State.active
+        self.turn_state = TurnState(State.ended if row.state == "ended" else State.active)
         self.tokens_used = row.prompt_tokens + row.completion_tokens
         self.tracker = CoverageTracker(self.rubric, services.grader)
         self.offline = OfflineReplies(question, self.rubric, services, self.tracker)
@@ -190,7 +187,7 @@ class InterviewSession:
         """The first frames of a new session: who we are, the phase, the question."""
         q = self.question
         # The opening is the interviewer's turn: a resume meanwhile must not start it again.
-        self.state = State.replying
+        self.turn_state.to(State.replying)
         try:
             await self.emit(
                 SessionFrame(
@@ -203,8 +200,8 @@ class InterviewSession:
             await self._emit_phase(self.phase())
             await self._open_turn()
         finally:
-            if self.state is State.replying:  # an `end` from a resumed connection may have come first
-                self.state = State.active
+            # an `end` from a resumed connection may have come first
+            self.turn_state.back_to_active(State.replying)
 
     async def _open_turn(self) -> None:
         text = offline_interviewer.opening(self.question)
@@ -217,12 +214,12 @@ class InterviewSession:
             raise SessionEnded()
         if self.state is State.replying:
             raise Busy()
-        self.state = State.replying
+        self.turn_state.to(State.replying)
         turn = len(self.turns) + 1
         try:
             await self.services.store.add_turn(self.id, turn, "candidate", text)
         except BaseException:
-            self.state = State.active
+            self.turn_state.to(State.active)
             raise
         self.turns.append(Turn(turn=turn, role="candidate", text=text))
         self.start_reply()
@@ -230,7 +227,7 @@ class InterviewSession:
     def start_reply(self, *, again: bool = False) -> None:
         """Answer the latest candidate turn in the background. `again`: an earlier reply to it
         was cut off (the server stopped mid-reply), and the client may hold part of it."""
-        self.state = State.replying
+        self.turn_state.to(State.replying)
         self._starting = True
         self.services.replies_first.begin()
         self._reply = asyncio.create_task(self._respond(again))
@@ -274,8 +271,7 @@ class InterviewSession:
             await self.emit(Notice(code="internal_error", message="Something went wrong answering that turn; please say it again."))
         finally:
             self._started()
-            if self.state is State.replying:
-                self.state = State.active
+            self.turn_state.back_to_active(State.replying)
 
     def _score(self) -> Awaitable[set[str]]:
         """Grade the candidate's turns for rubric coverage, on the CPU worker."""
@@ -401,15 +397,14 @@ class InterviewSession:
             raise SessionEnded()
         if self._reply is not None and not self._reply.done():
             await asyncio.shield(self._reply)
-        self.state = State.grading
+        self.turn_state.to(State.grading)
         try:
             report = await self.services.grading.grade(self.rubric, read_turns(self.said()))
             report.session_id = self.id
             body = report.model_dump(mode="json")
             await self.services.store.save_report(self.id, body, report.score)
-            self.state = State.ended
+            self.turn_state.to(State.ended)
             await self.emit(Report(report=body))
         except BaseException:
-            if self.state is State.grading:
-                self.state = State.active
+            self.turn_state.back_to_active(State.grading)
             raise
