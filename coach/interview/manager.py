@@ -15,7 +15,8 @@ from coach.bank.models import Question
 from coach.errors import CoachError, UnknownQuestion
 from coach.interview.llm_interviewer import PROMPTS
 from coach.interview.services import Services
-from coach.interview.session import InterviewSession, Send
+from coach.interview.frames import Send
+from coach.interview.session import InterviewSession
 from coach.protocol import Resume, Start
 from coach.tasks import drain
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 
 from coach.bank.models import Question
@@ -24,14 +24,15 @@ from coach.grading.passages import read_turns
 from coach.grading.pitfalls import rubric_pitfalls
 from coach.grading.speakers import Role
 from coach.interview import offline_interviewer
+from coach.interview.coach import Coach
 from coach.interview.coverage import CoverageTracker
+from coach.interview.frames import FrameChannel, Send
 from coach.interview.offline_turn import OfflineReplies
 from coach.interview.errors import Busy, SessionEnded
-from coach.interview.llm_interviewer import interviewer_messages, llm_suggestions, signals
+from coach.interview.llm_interviewer import interviewer_messages, signals
 from coach.interview.phases import PhaseState, current_phase, plan_for
 from coach.interview.services import Services
 from coach.interview.turn_state import State, TurnState
-from coach.interview.suggestions import suggest
 from coach.llm.base import REPLY, Provider
 from coach.llm.tokens import count_messages, count_text
 from coach.protocol import (
@@ -49,7 +50,6 @@ from coach.protocol import (
 from coach.storage import SessionRow, Turn
 
 log = logging.getLogger(__name__)
-Send = Callable[[str], Awaitable[None]]
 _DELTA_CHARS = 24  # offline replies are streamed in small pieces, like a model's
 
 
@@ -65,14 +65,13 @@ class InterviewSession:
         self.question = question
         self.rubric = Rubric.from_question(question)
         self.turns = turns
-        self.seq = seq
+        self.frames = FrameChannel(services.store, row.id, seq)
         self.turn_state = TurnState(State.ended if row.state == "ended" else State.active)
         self.tokens_used = row.prompt_tokens + row.completion_tokens
         self.tracker = CoverageTracker(self.rubric, services.grader)
         self.offline = OfflineReplies(question, self.rubric, services, self.tracker)
+        self.coach = Coach(question, services, self.tracker)
         self.phase_name: str | None = None
-        self._send: Send | None = None
-        self._emit_lock = asyncio.Lock()
         self._reply: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[None]] = set()
         self._budget_noticed = False
@@ -81,20 +80,7 @@ class InterviewSession:
     # -- frames -----------------------------------------------------------------------------
 
     async def emit(self, frame: _Server) -> None:
-        async with self._emit_lock:
-            self.seq += 1
-            frame.seq = self.seq
-            body = frame.model_dump_json()
-            # The token is the client's secret: stored frames never carry it.
-            stored = frame.model_copy(update={"token": ""}).model_dump_json() if isinstance(frame, SessionFrame) else body
-            storing = self.services.store.queue_frame(self.id, self.seq, stored)
-            # A token is what the candidate is waiting for: it goes out while it is being stored;
-            # every other frame after. The lock is held until the frame is stored, so at most one
-            # frame sent is ever missing from the store (see `attach`).
-            if not isinstance(frame, InterviewerDelta):
-                await storing
-            await self._deliver(body)
-            await storing
+        await self.frames.emit(frame)
         if isinstance(frame, (InterviewerDelta, InterviewerDone, Notice)):
             self._started()
 
@@ -104,32 +90,16 @@ class InterviewSession:
             self._starting = False
             self.services.replies_first.end()
 
-    async def _deliver(self, body: str) -> None:
-        if self._send is None:
-            return
-        try:
-            await self._send(body)
-        except Exception:  # the connection went away; the frame is stored for resume
-            self._send = None
-
     async def attach(self, send: Send, last_seq: int) -> None:
         """Replay every stored frame after `last_seq`, then deliver new frames to `send`."""
-        async with self._emit_lock:
-            # A server that died while storing a delta it had sent leaves the client one frame
-            # ahead of the store. That delta's reply starts again; its frames must not reuse
-            # the seq the client already has.
-            self.seq = max(self.seq, min(last_seq, self.seq + 1))
-            self._send = send
-            for body in await self.services.store.frames_after(self.id, last_seq):
-                await self._deliver(body)
+        await self.frames.attach(send, last_seq)
 
     def detach(self, send: Send) -> None:
-        if self._send is send:
-            self._send = None
+        self.frames.detach(send)
 
     @property
     def attached(self) -> bool:
-        return self._send is not None
+        return self.frames.attached
 
     @property
     def idle(self) -> bool:
@@ -371,19 +341,7 @@ class InterviewSession:
         await self.emit(Suggestions(turn=turn, items=items))
 
     async def suggestions(self, provider: Provider | None) -> list[Suggestion]:
-        candidate_text = "\n".join(self.candidate_turns())
-        bank, embedder = self.services.bank, self.services.grader.embedder
-        said = " ".join(t.text for t in self.turns if t.role == "interviewer")
-        offline = await self.services.run_cpu(suggest, bank, self.question, candidate_text, self.tracker.covered, embedder, 6, said)
-        if provider is None or not candidate_text:
-            return offline
-        uncovered = [kp.text for kp in self.question.key_points if kp.id not in self.tracker.covered]
-        patterns = [s.title for s in offline if s.category == "pattern"] or [p.name for p in list(bank.patterns.values())[:8]]
-        try:
-            return await llm_suggestions(provider, self.question, candidate_text, uncovered, patterns)
-        except ProviderError as exc:
-            log.info("LLM suggestions failed, using offline ones: %s", exc.message)
-            return offline
+        return await self.coach.suggestions(self.turns, provider)
 
     async def hint(self) -> None:
         if self.state in (State.ended, State.grading):
