@@ -1,6 +1,7 @@
 """What the interview service adds on top of the LLM, and how many sessions one process holds.
 
     python bench/serve_latency.py [--sessions 50] [--turns 10] [--repeat 1] [--held 1000] [--ttft-ms 50]
+    python bench/serve_latency.py --offline --held 0     # the offline interviewer, no LLM
 
 Starts a local OpenAI-compatible fake (fixed time to first token) and `coach serve` pointed at
 it, then:
@@ -179,7 +180,7 @@ async def hold(url: str, count: int) -> list[websockets.ClientConnection]:
     return held
 
 
-async def latency_run(url: str, direct_callers: DirectCallers, args: argparse.Namespace, ttft: float) -> tuple[list[float], list[float]]:
+async def latency_run(url: str, direct_callers: DirectCallers | None, args: argparse.Namespace, ttft: float) -> tuple[list[float], list[float]]:
     """One run: every candidate's turn 1 served, then turn 1 direct, turn 2 served, ..."""
     plans = [schedule(i, args.turns, args.burst) for i in range(args.sessions)]
     candidates = await asyncio.gather(*(open_candidate(url) for _ in plans))
@@ -187,7 +188,8 @@ async def latency_run(url: str, direct_callers: DirectCallers, args: argparse.Na
     direct: list[float] = []
     for turn in range(args.turns):
         await asyncio.gather(*(served_turn(ws, turn, plan[turn], ttft, served) for ws, plan in zip(candidates, plans)))
-        direct += await direct_callers.round(turn, [plan[turn] for plan in plans])
+        if direct_callers is not None:
+            direct += await direct_callers.round(turn, [plan[turn] for plan in plans])
     for ws in candidates:
         await ws.close()
     return served, direct
@@ -207,7 +209,11 @@ async def run(args: argparse.Namespace) -> None:
         [sys.executable, "-m", "coach.testing.fake_openai", "--port", str(fake_port), "--ttft-ms", str(args.ttft_ms), "--chunks", "20"],
         stdout=logs[0], stderr=subprocess.STDOUT,
     )
-    env = {**os.environ, "COACH_DATA_DIR": str(tmp / "data"), **({"COACH_DATABASE_URL": args.database_url} if args.database_url else {}), "COACH_MODEL": "openai/fake-model", "COACH_API_BASE": api_base, "COACH_API_KEY": "sk-fake"}
+    env = {**os.environ, "COACH_DATA_DIR": str(tmp / "data"), **({"COACH_DATABASE_URL": args.database_url} if args.database_url else {})}
+    if not args.offline:
+        env |= {"COACH_MODEL": "openai/fake-model", "COACH_API_BASE": api_base, "COACH_API_KEY": "sk-fake"}
+    else:
+        env.pop("COACH_MODEL", None)
     serve = subprocess.Popen(
         [sys.executable, "-m", "coach", "serve", "--port", str(port)],
         env=env, stdout=logs[1], stderr=subprocess.STDOUT,
@@ -217,14 +223,15 @@ async def run(args: argparse.Namespace) -> None:
         wait_ready(f"{api_base}/models", fake)
         wait_ready(f"http://127.0.0.1:{port}/healthz", serve)
         url = f"ws://127.0.0.1:{port}/ws/interview"
-        ttft = args.ttft_ms / 1000
+        ttft = 0.0 if args.offline else args.ttft_ms / 1000
 
         warm = await open_candidate(url)  # the server's first completion pays lazy imports
         await served_turn(warm, 0, 0.0, ttft, [])
         await warm.close()
-        direct_callers = DirectCallers(api_base, ttft, 1 if pinned else None)
+        direct_callers = None if args.offline else DirectCallers(api_base, ttft, 1 if pinned else None)
         runs = [await latency_run(url, direct_callers, args, ttft) for _ in range(args.repeat)]
-        direct_callers.close()
+        if direct_callers is not None:
+            direct_callers.close()
         served = [x for run_ in runs for x in run_[0]]
         direct = [x for run_ in runs for x in run_[1]]
 
@@ -239,6 +246,10 @@ async def run(args: argparse.Namespace) -> None:
             await ws.close()
 
         p50s, p99s = statistics.median(served), pct(served, 99)
+        if args.offline:
+            print(f"offline interviewer: {args.sessions} concurrent candidates x {args.turns} turns, {'all at once' if args.burst else 'staggered'}")
+            print(f"say -> first interviewer.delta: p50 {p50s:6.1f} ms   p99 {p99s:6.1f} ms   ({len(served)} turns)   target p99 <= 50 ms")
+            return
         p50d, p99d = statistics.median(direct), pct(direct, 99)
         pattern = "all sending at the same instant" if args.burst else "staggered, 3-8 s of thinking before each turn"
         cores = "server and direct callers pinned to core 1, fake LLM and clients to core 0" if pinned else "server, fake LLM and clients sharing all cores"
@@ -275,6 +286,7 @@ def main() -> None:
     parser.add_argument("--ttft-ms", type=float, default=50.0)
     parser.add_argument("--burst", action="store_true", help="every candidate sends each turn at the same instant")
     parser.add_argument("--pin", action=argparse.BooleanOptionalAction, default=True, help="keep the load generator off the server's core")
+    parser.add_argument("--offline", action="store_true", help="no LLM: time the offline interviewer's replies (grading each turn included)")
     parser.add_argument("--database-url", help="run the server on this database instead of SQLite in a temporary folder")
     parser.add_argument("--direct-worker", metavar="API_BASE", help=argparse.SUPPRESS)
     args = parser.parse_args()
