@@ -18,23 +18,20 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime
 
 from coach.bank.models import Question
-from coach.errors import ProviderError
 from coach.grading.rubric import Rubric
 from coach.grading.passages import read_turns
-from coach.grading.pitfalls import rubric_pitfalls
 from coach.grading.speakers import Role
 from coach.interview import offline_interviewer
 from coach.interview.coach import Coach
 from coach.interview.coverage import CoverageTracker
+from coach.interview.llm_turn import LLMTurns
 from coach.interview.frames import FrameChannel, Send
 from coach.interview.offline_turn import OfflineReplies
 from coach.interview.errors import Busy, SessionEnded
-from coach.interview.llm_interviewer import interviewer_messages, signals
 from coach.interview.phases import PhaseState, current_phase, plan_for
 from coach.interview.services import Services
 from coach.interview.turn_state import State, TurnState
-from coach.llm.base import REPLY, Provider
-from coach.llm.tokens import count_messages, count_text
+from coach.llm.base import Provider
 from coach.protocol import (
     Coverage,
     InterviewerDelta,
@@ -67,14 +64,13 @@ class InterviewSession:
         self.turns = turns
         self.frames = FrameChannel(services.store, row.id, seq)
         self.turn_state = TurnState(State.ended if row.state == "ended" else State.active)
-        self.tokens_used = row.prompt_tokens + row.completion_tokens
         self.tracker = CoverageTracker(self.rubric, services.grader)
         self.offline = OfflineReplies(question, self.rubric, services, self.tracker)
         self.coach = Coach(question, services, self.tracker)
+        self.llm = LLMTurns(self, row.prompt_tokens + row.completion_tokens)
         self.phase_name: str | None = None
         self._reply: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[None]] = set()
-        self._budget_noticed = False
         self._starting = False  # a reply is under way and has sent nothing yet
 
     # -- frames -----------------------------------------------------------------------------
@@ -128,7 +124,7 @@ class InterviewSession:
     def phase(self) -> PhaseState:
         return current_phase(self.question, self.elapsed_s, self.tracker.covered)
 
-    async def _emit_phase(self, state: PhaseState) -> bool:
+    async def emit_phase(self, state: PhaseState) -> bool:
         if state.plan.name == self.phase_name:
             return False
         first = self.phase_name is None
@@ -144,12 +140,6 @@ class InterviewSession:
         await self.services.store.add_turn(self.id, turn, "interviewer", text)
         self.turns.append(Turn(turn=turn, role="interviewer", text=text))
         await self.emit(InterviewerDone(turn=turn, text=text))
-
-    def _llm(self) -> Provider | None:
-        provider = self.services.provider
-        if provider is None or self.tokens_used >= self.services.settings.session_token_budget:
-            return None
-        return provider
 
     # -- the state machine ------------------------------------------------------------------
 
@@ -167,7 +157,7 @@ class InterviewSession:
                     provider=self.row.provider,
                 )
             )
-            await self._emit_phase(self.phase())
+            await self.emit_phase(self.phase())
             await self._open_turn()
         finally:
             # an `end` from a resumed connection may have come first
@@ -223,12 +213,12 @@ class InterviewSession:
             if not self.turns:
                 await self._open_turn()
                 return
-            provider = self._llm()
+            provider = self.llm.provider()
             if provider is None:
-                await self._budget_notice()
-                text = await self._answer_offline(reply_turn, set(self.tracker.covered), phase_may_change=True)
+                await self.llm.budget_notice()
+                text = await self.answer_offline(reply_turn, set(self.tracker.covered), phase_may_change=True)
             else:
-                text = await self._llm_reply(provider, reply_turn)
+                text = await self.llm.reply(provider, reply_turn)
             await self.emit(Coverage(covered=sorted(self.tracker.covered), total=len(self.question.key_points)))
             # interviewer.done ends the turn: the next `say` is welcome from then on, so the
             # suggestions follow in the background.
@@ -243,14 +233,14 @@ class InterviewSession:
             self._started()
             self.turn_state.back_to_active(State.replying)
 
-    def _score(self) -> Awaitable[set[str]]:
+    def score(self) -> Awaitable[set[str]]:
         """Grade the candidate's turns for rubric coverage, on the CPU worker."""
         return self.services.run_cpu(self.tracker.update, self.said())
 
-    async def _answer_offline(self, reply_turn: int, covered_before: set[str], *, phase_may_change: bool) -> str:
+    async def answer_offline(self, reply_turn: int, covered_before: set[str], *, phase_may_change: bool) -> str:
         """Score the turn, then stream the offline interviewer's reply to it."""
-        await self._score()
-        phase_changed = await self._emit_phase(self.phase()) if phase_may_change else False
+        await self.score()
+        phase_changed = await self.emit_phase(self.phase()) if phase_may_change else False
         text = await self._offline_reply(reply_turn, phase_changed, covered_before)
         await self._stream_text(reply_turn, text)
         return text
@@ -265,69 +255,6 @@ class InterviewSession:
             asked=self.asked(),
             time_left_s=sum(p.budget_s for p in plan_for(self.question.kind)) - self.elapsed_s,
         )
-
-    async def _llm_reply(self, provider: Provider, reply_turn: int) -> str:
-        """Stream the model's reply; the provider's failure is announced and the offline coach
-        answers instead.
-
-        The turn is scored first, so that the model is grounded on what the grader made of this
-        very turn: coverage including it, a mistake to challenge, whether it asks something.
-        That costs the scoring time before the request; a model grounded one turn late asks
-        about what the candidate has just answered. The phase frame is stored and sent while
-        the model thinks (and before its first token).
-        """
-        covered_before = set(self.tracker.covered)
-        await self._score()
-        phase = self.phase()
-        probe = offline_interviewer.next_probe(self.question, self.tracker.covered, self.asked(), phase.index)
-        grounding = signals(
-            self.question, self.turns, covered_before, self.tracker.covered, self.tracker.last, rubric_pitfalls(self.rubric, self.services.bank)
-        )
-        messages = interviewer_messages(
-            self.question,
-            self.turns,
-            self.tracker.covered,
-            probe[1] if probe else None,
-            phase.plan.name,
-            phase.elapsed_in_phase_s,
-            phase.plan.budget_s,
-            provider.context_window(),
-            grounding,
-        )
-        phase_frame = asyncio.create_task(self._emit_phase(phase))
-        pieces: list[str] = []
-        try:
-            async for piece in provider.stream(messages, limits=REPLY):
-                if not pieces:
-                    await phase_frame
-                pieces.append(piece)
-                await self.emit(InterviewerDelta(turn=reply_turn, text=piece))
-            if not "".join(pieces).strip():
-                raise ProviderError("the model sent an empty reply")
-        except ProviderError as exc:
-            await phase_frame
-            await self.emit(
-                Notice(code="provider_failed", message=f"The LLM failed ({exc.message}); the offline coach answers this turn.")
-            )
-            # The phase frame already went out with the model's request.
-            return await self._answer_offline(reply_turn, covered_before, phase_may_change=False)
-        finally:
-            # Only reached unawaited when something else failed first; that error is the one to report.
-            await asyncio.gather(phase_frame, return_exceptions=True)
-            await self._account(provider, count_messages(messages), count_text("".join(pieces)))
-        return "".join(pieces)
-
-    async def _account(self, provider: Provider, prompt_tokens: int, completion_tokens: int) -> None:
-        self.tokens_used += prompt_tokens + completion_tokens
-        cost = provider.cost_usd(prompt_tokens, completion_tokens)
-        await self.services.store.add_usage(self.id, prompt_tokens, completion_tokens, cost)
-
-    async def _budget_notice(self) -> None:
-        if self.services.provider is not None and not self._budget_noticed:
-            self._budget_noticed = True
-            await self.emit(
-                Notice(code="token_budget", message="This session has used its LLM token budget; the offline coach takes over.")
-            )
 
     async def _suggest_after_turn(self, turn: int, provider: Provider | None) -> None:
         try:
@@ -347,7 +274,7 @@ class InterviewSession:
         if self.state in (State.ended, State.grading):
             raise SessionEnded()
         turn = max((t.turn for t in self.turns if t.role == "candidate"), default=0)
-        await self._emit_suggestions(turn, self._llm())
+        await self._emit_suggestions(turn, self.llm.provider())
 
     async def end(self) -> None:
         """Grade the interview and send the report; the session is over afterwards."""

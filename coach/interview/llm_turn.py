@@ -1,0 +1,98 @@
+"""The LLM interviewer's side of a session: the model's reply to a turn, grounded on what the
+grader made of it; the session's token budget and usage. When the model fails mid-turn the
+offline interviewer answers that turn (the fallback), and a session over its budget goes on
+offline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from coach.errors import ProviderError
+from coach.grading.pitfalls import rubric_pitfalls
+from coach.interview import offline_interviewer
+from coach.interview.llm_interviewer import interviewer_messages, signals
+from coach.llm.base import REPLY, Provider
+from coach.llm.tokens import count_messages, count_text
+from coach.protocol import InterviewerDelta, Notice
+
+if TYPE_CHECKING:
+    from coach.interview.session import InterviewSession
+
+
+class LLMTurns:
+    def __init__(self, session: InterviewSession, tokens_used: int) -> None:
+        self.session = session
+        self.tokens_used = tokens_used
+        self._budget_noticed = False
+
+    def provider(self) -> Provider | None:
+        """The model, while the session is within its token budget; None offline."""
+        provider = self.session.services.provider
+        if provider is None or self.tokens_used >= self.session.services.settings.session_token_budget:
+            return None
+        return provider
+
+    async def reply(self, provider: Provider, reply_turn: int) -> str:
+        """Stream the model's reply; the provider's failure is announced and the offline coach
+        answers instead.
+
+        The turn is scored first, so that the model is grounded on what the grader made of this
+        very turn: coverage including it, a mistake to challenge, whether it asks something.
+        That costs the scoring time before the request; a model grounded one turn late asks
+        about what the candidate has just answered. The phase frame is stored and sent while
+        the model thinks (and before its first token).
+        """
+        s = self.session
+        covered_before = set(s.tracker.covered)
+        await s.score()
+        phase = s.phase()
+        probe = offline_interviewer.next_probe(s.question, s.tracker.covered, s.asked(), phase.index)
+        grounding = signals(s.question, s.turns, covered_before, s.tracker.covered, s.tracker.last, rubric_pitfalls(s.rubric, s.services.bank))
+        messages = interviewer_messages(
+            s.question,
+            s.turns,
+            s.tracker.covered,
+            probe[1] if probe else None,
+            phase.plan.name,
+            phase.elapsed_in_phase_s,
+            phase.plan.budget_s,
+            provider.context_window(),
+            grounding,
+        )
+        phase_frame = asyncio.create_task(s.emit_phase(phase))
+        pieces: list[str] = []
+        try:
+            async for piece in provider.stream(messages, limits=REPLY):
+                if not pieces:
+                    await phase_frame
+                pieces.append(piece)
+                await s.emit(InterviewerDelta(turn=reply_turn, text=piece))
+            if not "".join(pieces).strip():
+                raise ProviderError("the model sent an empty reply")
+        except ProviderError as exc:
+            await phase_frame
+            await s.emit(
+                Notice(code="provider_failed", message=f"The LLM failed ({exc.message}); the offline coach answers this turn.")
+            )
+            # The phase frame already went out with the model's request.
+            return await s.answer_offline(reply_turn, covered_before, phase_may_change=False)
+        finally:
+            # Only reached unawaited when something else failed first; that error is the one to report.
+            await asyncio.gather(phase_frame, return_exceptions=True)
+            await self._account(provider, count_messages(messages), count_text("".join(pieces)))
+        return "".join(pieces)
+
+    async def _account(self, provider: Provider, prompt_tokens: int, completion_tokens: int) -> None:
+        self.tokens_used += prompt_tokens + completion_tokens
+        cost = provider.cost_usd(prompt_tokens, completion_tokens)
+        await self.session.services.store.add_usage(self.session.id, prompt_tokens, completion_tokens, cost)
+
+    async def budget_notice(self) -> None:
+        if self.session.services.provider is not None and not self._budget_noticed:
+            self._budget_noticed = True
+            await self.session.emit(
+                Notice(code="token_budget", message="This session has used its LLM token budget; the offline coach takes over.")
+            )
+
