@@ -8,7 +8,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
+# prompts/ at the top of the repository; coach/prompt_templates links to it, so that a wheel
+# carries it.
+PROMPTS_DIR = Path(__file__).resolve().parent / "prompt_templates"
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,8 @@ from pydantic import BaseModel, ValidationError
 from coach.bank.models import Difficulty, GenericPitfalls, Kind, Pattern, Pitfall, Question
 from coach.errors import BankError, UnknownQuestion
 
-DEFAULT_SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
+# seeds/ at the top of the repository; coach/seeds links to it, so that a wheel carries it.
+DEFAULT_SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
 
 M = TypeVar("M", bound=BaseModel)
 
