@@ -44,6 +44,15 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str | None) -> str | None:
+        # postgresql:// and postgres:// (what hosting platforms hand out) mean asyncpg here.
+        for scheme in ("postgresql://", "postgres://"):
+            if value and value.startswith(scheme):
+                return "postgresql+asyncpg://" + value[len(scheme) :]
+        return value
+
     @field_validator("fallback_models", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
@@ -65,7 +74,9 @@ class Settings(BaseSettings):
         """Which provider is active, for logs and clients; never includes secrets."""
         if self.offline:
             return "offline coach (no LLM configured; set COACH_MODEL to use one)"
-        where = f" at {self.api_base}" if self.api_base else ""
+        from coach.startup import mask_url
+
+        where = f" at {mask_url(self.api_base)}" if self.api_base else ""
         extra = f", fallbacks {', '.join(self.fallback_models)}" if self.fallback_models else ""
         return f"{self.model}{where}{extra}"
 

@@ -10,6 +10,7 @@ import sys
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
+from coach import startup
 from coach.config import get_settings
 
 
@@ -26,10 +27,14 @@ GIL_SWITCH_INTERVAL_S = 0.001
 
 
 def run(host: str | None = None, port: int | None = None) -> None:
+    """Check what can be checked (settings, port, database; see coach.startup), then serve."""
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+    startup.load_settings()
     settings = get_settings()
     host = host or settings.host
     port = settings.port if port is None else port
+    startup.check_port(host, port)
+    startup.check_database(settings)
     log_config = copy.deepcopy(LOGGING_CONFIG)
     log_config["loggers"]["coach"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
     logging.config.dictConfig(log_config)
