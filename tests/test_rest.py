@@ -13,6 +13,18 @@ def client(tmp_path):
         yield c
 
 
+def test_readyz_checks_the_database(client, monkeypatch):
+    assert client.get("/readyz").json() == {"status": "ready", "database": "ok", "database_error": None, "provider": "offline"}
+
+    async def down(query):
+        raise ConnectionRefusedError("connection refused")
+
+    monkeypatch.setattr(client.app.state.services.store.db, "read", down)
+    answer = client.get("/readyz")
+    assert answer.status_code == 503 and answer.json()["database"] == "down" and "ConnectionRefusedError" in answer.json()["database_error"]
+    assert client.get("/healthz").status_code == 200, "liveness does not depend on the database"
+
+
 def test_healthz(client):
     assert client.get("/healthz").json() == {"status": "ok", "version": "0.1.0", "provider": "offline", "database": "sqlite", "questions": 30}
 

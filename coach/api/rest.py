@@ -16,6 +16,7 @@ from coach.bank.models import Company, Difficulty, Kind, Question
 from coach.grading.models import GradeReport
 from coach.grading.report import render_markdown
 from coach.interview.manager import Unauthorized
+from coach.startup import mask_text
 
 router = APIRouter()
 
@@ -53,6 +54,30 @@ async def healthz(services: ServicesDep) -> Health:
         database="sqlite" if services.store.is_sqlite else "postgresql",
         questions=len(services.bank.questions),
     )
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not_ready"]
+    database: Literal["ok", "down"]
+    database_error: str | None = None
+    provider: str  # the configured model, or "offline"
+
+
+@router.get("/readyz", tags=["service"], responses={503: {"model": Readiness, "description": "The database cannot be reached."}})
+async def readyz(services: ServicesDep) -> JSONResponse:
+    """Readiness: the database answers a query. `/healthz` is liveness only (the process runs)."""
+    error = None
+    try:
+        await services.store.db.read(lambda conn: conn.exec_driver_sql("SELECT 1").scalar())
+    except Exception as exc:  # any driver failure means not ready; the reason is reported without secrets
+        error = f"{type(exc).__name__}: {mask_text(str(exc).splitlines()[0] if str(exc) else '', services.settings)}"
+    body = Readiness(
+        status="not_ready" if error else "ready",
+        database="down" if error else "ok",
+        database_error=error,
+        provider=services.provider.model if services.provider else "offline",
+    )
+    return JSONResponse(body.model_dump(), status_code=503 if error else 200)
 
 
 @router.get("/api/questions", tags=["questions"], responses=error_responses(422))
