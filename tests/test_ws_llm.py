@@ -80,7 +80,7 @@ def test_tokens_stream_through_as_separate_deltas_before_the_stream_ends(make_cl
         assert "Not yet covered" in system and interviewer_call["messages"][-1] == {"role": "user", "content": "I'd encode a counter in base62."}
 
 
-def test_provider_error_mid_turn_notices_and_the_offline_coach_answers(make_client):
+def test_provider_error_mid_turn_notices_and_the_offline_coach_answers(make_client, caplog):
     async def broken_stream():
         yield chunk("Let me")
         raise httpx.ReadError("connection reset")
@@ -93,11 +93,13 @@ def test_provider_error_mid_turn_notices_and_the_offline_coach_answers(make_clie
     with respx.mock() as router, make_client() as client:
         router.post(f"{BASE}/chat/completions").mock(side_effect=reply)
         with client.websocket_connect("/ws/interview") as ws:
-            start(ws)
+            session_id = start(ws)[0]["session_id"]
             send(ws, {"type": "say", "text": "What's the read to write ratio?"})
             frames = until(ws, "suggestions")
             notice = of(frames, "notice")[0]
             assert notice["code"] == "provider_failed"
+            assert "offline coach" in notice["message"] and "Error" not in notice["message"] and "HTTP" not in notice["message"], "no raw provider text"
+            assert any("the LLM failed" in r.getMessage() and session_id in r.getMessage() for r in caplog.records), "the operator's log has the reason"
             done = of(frames, "interviewer.done")[0]
             assert "reads outnumber writes 100 to 1" in done["text"], "the offline coach answered from the brief"
             assert of(frames, "suggestions")[0]["items"], "offline suggestions replace the failed LLM ones"

@@ -7,6 +7,7 @@ offline.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING
 
 from coach.errors import ProviderError
@@ -19,6 +20,8 @@ from coach.protocol import InterviewerDelta, Notice
 
 if TYPE_CHECKING:
     from coach.interview.session import InterviewSession
+
+log = logging.getLogger(__name__)
 
 
 class LLMTurns:
@@ -73,9 +76,9 @@ class LLMTurns:
                 raise ProviderError("the model sent an empty reply")
         except ProviderError as exc:
             await phase_frame
-            await s.emit(
-                Notice(code="provider_failed", message=f"The LLM failed ({exc.message}); the offline coach answers this turn.")
-            )
+            # The reason is for the operator's log; the candidate gets a plain notice.
+            log.warning("session %s: the LLM failed on turn %s: %s", s.id, reply_turn, exc.message)
+            await s.emit(Notice(code="provider_failed", message="The AI interviewer could not answer just now; the offline coach answers this turn."))
             # The phase frame already went out with the model's request.
             return await s.answer_offline(reply_turn, covered_before, phase_may_change=False)
         finally:
