@@ -83,3 +83,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'coach.db'}"
     return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(autouse=True)
+def _forget_structured_modes():
+    """Which JSON mode worked is remembered per model name; tests share fake model names."""
+    from coach.llm import structured
+
+    structured._WORKED.clear()

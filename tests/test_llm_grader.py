@@ -4,7 +4,7 @@ import pytest
 
 from coach.bank import load_bank
 from coach.errors import ProviderError
-from coach.grading.llm import RESPONSE_FORMAT, LLMGrader
+from coach.grading.llm import LLMGrader, LLMGradeOutput
 from coach.grading.rubric import Rubric
 from coach.grading.service import GradingService
 from coach.llm.fake import ScriptedProvider
@@ -59,7 +59,7 @@ async def test_candidate_text_is_fenced_data_without_injections():
     opening = next(line for line in user["content"].splitlines() if line.startswith("<<<ANSWER-"))
     nonce = opening.removeprefix("<<<ANSWER-")
     assert len(nonce) == 16 and f"ANSWER-{nonce}>>>" in user["content"]
-    assert provider.response_formats[0] == RESPONSE_FORMAT
+    assert provider.response_formats[0] == {"type": "json_schema", "json_schema": {"name": "grading", "schema": LLMGradeOutput.model_json_schema()}}
 
 
 async def test_invalid_json_falls_back_to_offline_and_says_so(bank):

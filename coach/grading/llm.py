@@ -21,8 +21,8 @@ from coach.grading.models import Flag, GraderInfo, Grading, Mistake, MistakeKind
 from coach.grading.passages import Transcript, read
 from coach.grading.rubric import Rubric
 from coach.grading.text import quote_in
-from coach.llm.base import STRUCTURED, Message, Provider
-from coach.llm.structured import parse_reply
+from coach.llm.base import Message, Provider
+from coach.llm.structured import complete_structured, parse_reply
 from coach.prompts import render
 
 
@@ -65,21 +65,21 @@ class LLMGradeOutput(BaseModel):
 
 PROMPT = "grade.v2"  # prompts/grade.v2.system.md.j2 and .user.md.j2
 
-RESPONSE_FORMAT = {
-    "type": "json_schema",
-    "json_schema": {"name": "grade", "schema": LLMGradeOutput.model_json_schema()},
-}
-
 
 def parse_output(raw: str, rubric: Rubric) -> LLMGradeOutput:
     """Validate the model's reply; raise ProviderError saying what was wrong with it."""
     out = parse_reply(LLMGradeOutput, raw, "grading")
+    check_output(out, rubric)
+    return out
+
+
+def check_output(out: LLMGradeOutput, rubric: Rubric) -> None:
+    """Every key point of the rubric graded once, and nothing else."""
     expected = {kp.id for kp in rubric.key_points}
     got = [kp.id for kp in out.key_points]
     if set(got) != expected or len(got) != len(expected):
         missing, extra = sorted(expected - set(got)), sorted(set(got) - expected)
         raise ProviderError(f"the model's grading did not match the rubric (missing {missing}, unknown {extra})")
-    return out
 
 
 def _fenced(transcript: Transcript) -> str:
@@ -124,8 +124,7 @@ class LLMGrader:
         transcript = text if isinstance(text, Transcript) else read(text)
         flags = [Flag(quote=p.text) for p in transcript.passages if p.to_grader]
         flagged = {f.quote for f in flags}
-        raw = await self.provider.complete(self.messages(rubric, _fenced(transcript)), response_format=RESPONSE_FORMAT, limits=STRUCTURED)
-        out = parse_output(raw, rubric)
+        out = await complete_structured(self.provider, self.messages(rubric, _fenced(transcript)), LLMGradeOutput, "grading", lambda o: check_output(o, rubric))
         source = transcript.candidate_text
         for quote in out.addressed_to_grader:
             if quote_in(quote, source) and quote not in flagged:

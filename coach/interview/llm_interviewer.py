@@ -19,8 +19,8 @@ from coach.grading.models import Grading
 from coach.grading.text import sentences
 from coach.interview.acts import Act, classify, is_question
 from coach.interview.challenges import pick
-from coach.llm.base import STRUCTURED, Message, Provider
-from coach.llm.structured import parse_reply
+from coach.llm.base import Message, Provider
+from coach.llm.structured import complete_structured
 from coach.llm.tokens import trim_to_fit
 from coach.prompts import render
 from coach.protocol import Suggestion
@@ -129,12 +129,6 @@ class SuggestionsOutput(BaseModel):
     items: list[Suggestion] = Field(max_length=8)
 
 
-SUGGESTIONS_FORMAT = {
-    "type": "json_schema",
-    "json_schema": {"name": "suggestions", "schema": SuggestionsOutput.model_json_schema()},
-}
-
-
 async def llm_suggestions(
     provider: Provider, question: Question, candidate_text: str, uncovered: list[str], patterns: list[str]
 ) -> list[Suggestion]:
@@ -146,5 +140,4 @@ async def llm_suggestions(
         {"role": "system", "content": system},
         {"role": "user", "content": f"The candidate has said so far:\n\n{candidate_text}"},
     ]
-    raw = await provider.complete(messages, response_format=SUGGESTIONS_FORMAT, limits=STRUCTURED)
-    return parse_reply(SuggestionsOutput, raw, "suggestions").items[:6]
+    return (await complete_structured(provider, messages, SuggestionsOutput, "suggestions")).items[:6]
