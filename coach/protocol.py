@@ -153,6 +153,8 @@ class Suggestions(_Server):
     type: Literal["suggestions"] = "suggestions"
     turn: int
     items: list[Suggestion]
+    # Where they came from: the LLM, or the offline coach (no LLM, or the LLM failed).
+    source: Literal["model", "offline"] = "offline"
 
 
 class Coverage(_Server):

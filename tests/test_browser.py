@@ -92,6 +92,7 @@ def test_a_whole_interview_with_a_dropped_connection(server, browser):
     say(page, "Each app server reserves a range of ids from a counter and base62-encodes them, so two servers never hand out the same short code.")
     expect(page.locator("#coverage-text")).to_contain_text("1 / 6", timeout=20_000)
     expect(page.locator("#suggestions li").first).to_be_visible()
+    expect(page.locator("#sugg-source")).to_have_text("From the offline coach.")
     shot(page, "2-interview", full_page=False)
 
     # Drop the connection in the middle: the page reconnects by itself and resumes.

@@ -74,6 +74,7 @@ def test_tokens_stream_through_as_separate_deltas_before_the_stream_ends(make_cl
         assert [d["text"] for d in deltas] == ["Good", " question", ". What", " about", " storage?"]
         assert of(frames, "interviewer.done")[0]["text"] == "Good question. What about storage?"
         assert of(frames, "suggestions")[0]["items"] == [{"category": "nudge", "title": "Storage", "detail": "Where do the mappings live?"}]
+        assert of(frames, "suggestions")[0]["source"] == "model"
         interviewer_call = json.loads(router.calls[0].request.content)
         system = interviewer_call["messages"][0]["content"]
         assert "100M new short links per month" in system, "the brief grounds the model"
@@ -103,6 +104,7 @@ def test_provider_error_mid_turn_notices_and_the_offline_coach_answers(make_clie
             done = of(frames, "interviewer.done")[0]
             assert "reads outnumber writes 100 to 1" in done["text"], "the offline coach answered from the brief"
             assert of(frames, "suggestions")[0]["items"], "offline suggestions replace the failed LLM ones"
+            assert of(frames, "suggestions")[0]["source"] == "offline", "and say so"
             # The session goes on.
             send(ws, {"type": "ping"})
             assert ws.receive_json()["type"] == "pong"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Literal
 
 from coach.bank.models import Question
 from coach.errors import ProviderError
@@ -17,6 +18,7 @@ from coach.protocol import Suggestion
 from coach.storage import Turn
 
 log = logging.getLogger(__name__)
+Source = Literal["model", "offline"]
 
 
 class Coach:
@@ -25,17 +27,18 @@ class Coach:
         self.services = services
         self.tracker = tracker
 
-    async def suggestions(self, turns: Sequence[Turn], provider: Provider | None) -> list[Suggestion]:
+    async def suggestions(self, turns: Sequence[Turn], provider: Provider | None) -> tuple[list[Suggestion], Source]:
+        """The suggestions, and where they came from."""
         candidate_text = "\n".join(t.text for t in turns if t.role == "candidate")
         bank, embedder = self.services.bank, self.services.grader.embedder
         said = " ".join(t.text for t in turns if t.role == "interviewer")
         offline = await self.services.run_cpu(suggest, bank, self.question, candidate_text, self.tracker.covered, embedder, 6, said)
         if provider is None or not candidate_text:
-            return offline
+            return offline, "offline"
         uncovered = [kp.text for kp in self.question.key_points if kp.id not in self.tracker.covered]
         patterns = [s.title for s in offline if s.category == "pattern"] or [p.name for p in list(bank.patterns.values())[:8]]
         try:
-            return await llm_suggestions(provider, self.question, candidate_text, uncovered, patterns)
+            return await llm_suggestions(provider, self.question, candidate_text, uncovered, patterns), "model"
         except ProviderError as exc:
-            log.info("LLM suggestions failed, using offline ones: %s", exc.message)
-            return offline
+            log.warning("LLM suggestions failed, the offline coach's are used: %s", exc.message)
+            return offline, "offline"

@@ -40,7 +40,6 @@ from coach.protocol import (
     Phase,
     Report,
     SessionFrame,
-    Suggestion,
     Suggestions,
     _Server,
 )
@@ -264,11 +263,8 @@ class InterviewSession:
             log.exception("suggestions after turn %s of session %s failed", turn, self.id)
 
     async def _emit_suggestions(self, turn: int, provider: Provider | None) -> None:
-        items = await self.suggestions(provider)
-        await self.emit(Suggestions(turn=turn, items=items))
-
-    async def suggestions(self, provider: Provider | None) -> list[Suggestion]:
-        return await self.coach.suggestions(self.turns, provider)
+        items, source = await self.coach.suggestions(self.turns, provider)
+        await self.emit(Suggestions(turn=turn, items=items, source=source))
 
     async def hint(self) -> None:
         if self.state in (State.ended, State.grading):

@@ -183,7 +183,7 @@ const interview = {
       case "interviewer.delta": this.stream(f.turn, f.text, false); break;
       case "interviewer.done": this.stream(f.turn, f.text, true); this.speak(f.text); break;
       case "coverage": s.coverage = { covered: f.covered, total: f.total }; break;
-      case "suggestions": s.suggestions = f.items; break;
+      case "suggestions": s.suggestions = f.items; s.suggestionsSource = f.source; break;
       case "notice":
         s.notice = f.message;
         // The server stored the answer but could not reply: let the candidate say it again.
@@ -316,6 +316,7 @@ const interview = {
     $("#coverage-text").textContent = `${cov.covered.length} / ${cov.total} key points covered`;
     const visible = s.mode === "practice" || s.hintShown;
     $("#sugg-hidden").hidden = visible;
+    $("#sugg-source").textContent = visible && s.suggestions.length ? (s.suggestionsSource === "model" ? "From the AI coach." : "From the offline coach.") : "";
     $("#suggestions").replaceChildren(...(visible ? s.suggestions : []).map((i) =>
       el("li", {}, el("span", { class: "cat", text: nice(i.category) }), el("strong", { text: i.title }), el("br"), i.detail)));
   },
