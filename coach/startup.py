@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from coach.config import Settings
 from coach.errors import CoachError
+from coach.storage.database import safe_database_url
 
 
 class StartupError(CoachError):
@@ -59,7 +60,7 @@ def check_database(settings: Settings) -> None:
 
 
 def describe_database_error(exc: BaseException, settings: Settings) -> str:
-    url = mask_url(settings.resolved_database_url)
+    url = safe_database_url(settings.resolved_database_url)
     kind, text = type(exc).__name__, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if settings.database_url is None:  # SQLite in the data folder: it is the folder that fails
         reason = getattr(exc, "strerror", None) or getattr(exc.__cause__, "strerror", None) or text
@@ -76,7 +77,8 @@ def describe_database_error(exc: BaseException, settings: Settings) -> str:
 
 
 def mask_url(url: str) -> str:
-    """The URL with any password replaced by ***."""
+    """An HTTP URL (an API base) with any password replaced by ***; database URLs go through
+    SQLAlchemy's own rendering (coach.storage.database.safe_database_url)."""
     try:
         parts = urlsplit(url)
     except ValueError:

@@ -15,7 +15,7 @@ from coach.interview.services import Services
 from coach.interview.suggestions import suggest
 from coach.llm.base import Provider
 from coach.protocol import Suggestion
-from coach.storage import Turn
+from coach.storage import Turn, said_by
 
 log = logging.getLogger(__name__)
 Source = Literal["model", "offline"]
@@ -29,9 +29,9 @@ class Coach:
 
     async def suggestions(self, turns: Sequence[Turn], provider: Provider | None) -> tuple[list[Suggestion], Source]:
         """The suggestions, and where they came from."""
-        candidate_text = "\n".join(t.text for t in turns if t.role == "candidate")
+        candidate_text = said_by(turns, "candidate", "\n")
         bank, embedder = self.services.bank, self.services.grader.embedder
-        said = " ".join(t.text for t in turns if t.role == "interviewer")
+        said = said_by(turns, "interviewer")
         offline = await self.services.run_cpu(suggest, bank, self.question, candidate_text, self.tracker.covered, embedder, 6, said)
         if provider is None or not candidate_text:
             return offline, "offline"

@@ -24,7 +24,7 @@ from coach.llm.structured import complete_structured
 from coach.llm.tokens import trim_to_fit
 from coach.prompts import render
 from coach.protocol import Suggestion
-from coach.storage import Turn
+from coach.storage import Turn, said_by
 
 log = logging.getLogger(__name__)
 # Room kept for the reply when the history is trimmed (the reply itself is capped lower).
@@ -82,7 +82,7 @@ def signals(question: Question, turns: Sequence[Turn], covered_before: set[str],
     act = classify(last)
     if act is Act.content and any(is_question(s.text) for s in sentences(last)):
         act = Act.questions
-    said = " ".join(t.text for t in turns if t.role == "interviewer")
+    said = said_by(turns, "interviewer")
     found = pick(grading.mistakes, last, pitfalls, said) if grading is not None else None
     return Signals(
         just_covered=tuple(kp.text for kp in question.key_points if kp.id in covered - covered_before),

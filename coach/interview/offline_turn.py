@@ -20,7 +20,7 @@ from coach.interview.brief import answer_from_brief, split_questions
 from coach.interview.coverage import CoverageTracker
 from coach.interview.phases import PhaseState
 from coach.interview.services import Services
-from coach.storage import Turn
+from coach.storage import Turn, said_by
 
 
 class OfflineReplies:
@@ -51,7 +51,7 @@ class OfflineReplies:
         questions = [s for s in spans if acts.is_question(s)]
         answers, unanswered = await self._answers(questions)
         grading = self.tracker.last
-        said = " ".join(t.text for t in turns if t.role == "interviewer")
+        said = said_by(turns, "interviewer")
         pushback = None if grading is None else challenges.challenge(grading.mistakes, last, rubric_pitfalls(self.rubric, self.services.bank), said)
         return offline_interviewer.reply(
             self.question,

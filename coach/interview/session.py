@@ -43,7 +43,7 @@ from coach.protocol import (
     Suggestions,
     _Server,
 )
-from coach.storage import SessionRow, Turn
+from coach.storage import SessionRow, Turn, said_by
 
 log = logging.getLogger(__name__)
 _DELTA_CHARS = 24  # offline replies are streamed in small pieces, like a model's
@@ -116,7 +116,7 @@ class InterviewSession:
 
     def asked(self) -> set[str]:
         """Probing questions already asked, read back from the interviewer's own turns."""
-        said = " ".join(t.text for t in self.turns if t.role == "interviewer")
+        said = said_by(self.turns, "interviewer")
         probes = [f.ask for f in self.question.follow_ups] + [a for kp in self.question.key_points for a in kp.deeper] + offline_interviewer.all_asks()
         return {p for p in probes if p in said}
 

@@ -41,7 +41,12 @@ class Database:
     @property
     def safe_url(self) -> str:
         """The URL without its password, for logs."""
-        return make_url(self.url).render_as_string(hide_password=True)
+        return safe_database_url(self.url)
+
+
+def safe_database_url(url: str) -> str:
+    """A database URL with its password shown as ***."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def open_database(url: str) -> Database:

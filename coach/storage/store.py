@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,6 +61,11 @@ class Turn:
     turn: int
     role: str
     text: str
+
+
+def said_by(turns: Iterable[Turn], role: str, sep: str = " ") -> str:
+    """Everything one speaker has said, in order."""
+    return sep.join(t.text for t in turns if t.role == role)
 
 
 def _aware(value: datetime) -> datetime:
