@@ -116,7 +116,7 @@ def grade(rubric_path: Path | None, question_id: str | None, answer_path: Path, 
     from coach.grading.report import render_markdown
     from coach.grading.rubric import Rubric
     from coach.grading.service import GradingService
-    from coach.llm import provider_from_settings
+    from coach.llm import metered_provider, provider_from_settings
 
     if (rubric_path is None) == (question_id is None):
         raise click.UsageError("give exactly one of --rubric FILE or --question ID")
@@ -124,7 +124,7 @@ def grade(rubric_path: Path | None, question_id: str | None, answer_path: Path, 
     bank = load_bank(settings.seeds_dir)
     rubric = Rubric.from_question(bank.get(question_id)) if question_id else Rubric.from_file(rubric_path)  # type: ignore[arg-type]
     answer = _read_answer(answer_path)
-    service = GradingService(bank, provider_from_settings(settings), cache_dir=settings.cache_dir)
+    service = GradingService(bank, metered_provider(provider_from_settings(settings), settings), cache_dir=settings.cache_dir)
     report = asyncio.run(service.grade(rubric, answer))
     if fmt == "json":
         click.echo(report.model_dump_json(indent=2))

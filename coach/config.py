@@ -23,8 +23,19 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = None
     # Comma-separated litellm model strings tried in order when the primary fails.
     fallback_models: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # The longest any one model call may take, whole reply included (a slow grader gives up
+    # after this and the offline grader grades).
     request_timeout_s: float = Field(default=60.0, gt=0)
+    # Seconds a streamed reply may wait for its first token before the offline coach answers.
+    first_token_timeout_s: float = Field(default=8.0, gt=0)
+    # The longest silence between two pieces of a streamed reply (litellm's stream timeout).
     stream_timeout_s: float = Field(default=20.0, gt=0)
+    # After this many failed calls in a row the model is skipped for provider_cooldown_s: the
+    # offline coach answers at once instead of after another timeout.
+    provider_failures: int = Field(default=3, ge=1)
+    provider_cooldown_s: float = Field(default=30.0, ge=0)
+    # One tiny request at start-up that tells the operator in the log whether the model works.
+    check_provider: bool = True
 
     seeds_dir: Path = DEFAULT_SEEDS_DIR
     data_dir: Path = Path("data")

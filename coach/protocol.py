@@ -36,6 +36,9 @@ class _Frame(BaseModel):
 # --- client to server -----------------------------------------------------------------------
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+# practice: the coach's suggestions follow every turn; interview: only when the client asks
+# for a hint (nothing is computed, and no model is asked, for suggestions nobody sees).
+Mode = Literal["practice", "interview"]
 
 
 class Start(_Frame):
@@ -46,6 +49,7 @@ class Start(_Frame):
     kind: Kind | None = None
     difficulty: Difficulty | None = None
     topic: str | None = None
+    mode: Mode = "practice"
 
 
 class Resume(_Frame):
@@ -55,6 +59,7 @@ class Resume(_Frame):
     session_id: str
     token: str
     last_seq: int = Field(ge=0)
+    mode: Mode = "practice"
 
 
 class Say(_Frame):

@@ -25,6 +25,8 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
             monkeypatch.delenv(name)
     monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path / "cache"))
+    # The start-up provider check would be one more request to every mocked model.
+    monkeypatch.setenv("COACH_CHECK_PROVIDER", "false")
     monkeypatch.chdir(tmp_path)  # keeps a developer's .env out of the tests
     get_settings.cache_clear()
     yield

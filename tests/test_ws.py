@@ -384,3 +384,18 @@ def test_a_star_interview(client):
         turn = say(ws, "I was the tech lead responsible for getting our matchmaking service to 2M daily users without a rewrite.")
         assert of(turn, "coverage")[0]["total"] == 7
         assert of(turn, "interviewer.done")[0]["text"].endswith("?")
+
+
+def test_interview_mode_sends_suggestions_only_on_hint_and_a_repeated_hint_reuses_them(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "start", "question_id": "sd-url-shortener", "mode": "interview"})
+        until(ws, "interviewer.done")
+        send(ws, {"type": "say", "text": "I'd keep the mappings in a key-value store and cache hot links in Redis."})
+        until(ws, "interviewer.done")
+        send(ws, {"type": "ping"})
+        assert [f["type"] for f in until(ws, "pong")] == ["pong"], "no suggestions after the turn in interview mode"
+        send(ws, {"type": "hint"})
+        first = until(ws, "suggestions")[-1]
+        send(ws, {"type": "hint"})
+        again = until(ws, "suggestions")[-1]
+    assert first["items"] and again["items"] == first["items"]

@@ -23,7 +23,8 @@ from coach.grading.service import GradingService
 from coach.interview.manager import Interviews
 from coach.interview.services import Services, cpu_worker, runner
 from coach.interview.suggestions import pattern_text
-from coach.llm import provider_from_settings
+from coach.llm import metered_provider, provider_from_settings
+from coach.llm.health import advice
 from coach.storage import Store
 from coach.tasks import drain
 
@@ -33,7 +34,7 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
 def build_services(settings: Settings) -> Services:
     bank = load_bank(settings.seeds_dir)
-    provider = provider_from_settings(settings)
+    provider = metered_provider(provider_from_settings(settings), settings)
     # One ONNX thread: grading shares the machine with the event loop that streams replies.
     grader = OfflineGrader(get_embedder(threads=1), bank=bank, cache_dir=settings.cache_dir)
     cpu = cpu_worker()
@@ -54,6 +55,26 @@ def _warm(services: Services) -> None:
     services.grader.embedder.encode([pattern_text(p) for p in services.bank.patterns.values()])
 
 
+async def check_provider(services: Services) -> None:
+    """One tiny request to the configured model; one log line that says whether it works and,
+    if not, what to fix. Candidates get the offline coach meanwhile."""
+    provider = services.provider
+    if provider is None:
+        return
+    where = services.settings.describe_provider()
+    reason = await provider.probe()
+    if reason is None:
+        log.info("provider check: %s answers", where)
+    else:
+        log.error(
+            "provider check FAILED for %s: %s. Fix: %s. The offline coach answers until the model does (next try in %.0f s).",
+            where,
+            reason,
+            advice(reason),
+            provider.health.cooldown_s,
+        )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -66,6 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await services.run_cpu(_warm, services)
         if services.provider is not None:
             await services.provider.warm()
+        # The provider check runs beside serving: a broken model costs the log one line, not
+        # the start-up its timeout.
+        checked = asyncio.create_task(check_provider(services)) if settings.check_provider else None
         # Everything loaded so far lives as long as the process; keeping it out of the
         # collector's view avoids full collections that walk it all (pauses of 100+ ms).
         gc.collect()
@@ -81,6 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             # Everything that may still write finishes before the store closes. Drain first and
             # cancel only what is left: a query cancelled mid-flight can leave its driver stuck.
+            if checked is not None:
+                checked.cancel()
             await drain(handlers, timeout=10)
             await interviews.close()
             await services.store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query
@@ -13,9 +14,12 @@ from coach.api.deps import ServicesDep
 from coach.api.errors import NotReady, Unauthenticated, error_responses
 from coach.api.templates import render_report_html
 from coach.bank.models import Company, Difficulty, Kind, Question
-from coach.grading.models import GradeReport
+from coach.grading.models import GradeReport, LLMUsage
 from coach.grading.report import render_markdown
+from coach.llm.health import HealthReport
 from coach.interview.manager import Unauthorized
+from coach.interview.services import Services
+from coach.storage import SessionRow
 from coach.startup import mask_text
 
 router = APIRouter()
@@ -61,11 +65,15 @@ class Readiness(BaseModel):
     database: Literal["ok", "down"]
     database_error: str | None = None
     provider: str  # the configured model, or "offline"
+    # ok, degraded (recent failures), down (skipped for a cool-down), unknown (no call yet) or
+    # offline. A provider that is down does not make the service unready: the offline coach serves.
+    provider_health: HealthReport
 
 
 @router.get("/readyz", tags=["service"], responses={503: {"model": Readiness, "description": "The database cannot be reached."}})
 async def readyz(services: ServicesDep) -> JSONResponse:
-    """Readiness: the database answers a query. `/healthz` is liveness only (the process runs)."""
+    """Readiness: the database answers a query; the model provider's state is reported.
+    `/healthz` is liveness only (the process runs)."""
     error = None
     try:
         await services.store.db.read(lambda conn: conn.exec_driver_sql("SELECT 1").scalar())
@@ -76,8 +84,9 @@ async def readyz(services: ServicesDep) -> JSONResponse:
         database="down" if error else "ok",
         database_error=error,
         provider=services.provider.model if services.provider else "offline",
+        provider_health=services.provider.health.report() if services.provider else HealthReport(state="offline"),
     )
-    return JSONResponse(body.model_dump(), status_code=503 if error else 200)
+    return JSONResponse(body.model_dump(mode="json"), status_code=503 if error else 200)
 
 
 @router.get("/api/questions", tags=["questions"], responses=error_responses(422))
@@ -109,6 +118,46 @@ def _pick_format(explicit: str | None, accept: str) -> str:
     return "json"
 
 
+class SessionSummary(BaseModel):
+    """An interview as stored: its state, score and LLM usage (never the token)."""
+
+    id: str
+    question_id: str
+    state: str  # active | ended
+    provider: str
+    prompts: str | None  # prompt versions an LLM session ran with
+    created_at: datetime
+    ended_at: datetime | None
+    score: int | None
+    usage: LLMUsage
+
+
+async def _own_session(services: Services, session_id: str, authorization: str | None) -> SessionRow:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise Unauthenticated("send the session token as 'Authorization: Bearer <token>'")
+    row = await services.store.get_session(session_id)
+    if row is None or not row.token_matches(authorization[7:].strip()):
+        raise Unauthorized()
+    return row
+
+
+@router.get("/api/sessions/{session_id}", tags=["sessions"], responses=error_responses(401, 404, 422))
+async def get_session(session_id: str, services: ServicesDep, authorization: Annotated[str | None, Header()] = None) -> SessionSummary:
+    """One interview's state, score and LLM usage; needs `Authorization: Bearer <session token>`."""
+    row = await _own_session(services, session_id, authorization)
+    return SessionSummary(
+        id=row.id,
+        question_id=row.question_id,
+        state=row.state,
+        provider=row.provider,
+        prompts=row.prompts,
+        created_at=row.created_at,
+        ended_at=row.ended_at,
+        score=row.score,
+        usage=LLMUsage(prompt_tokens=row.prompt_tokens, completion_tokens=row.completion_tokens, cost_usd=row.cost_usd),
+    )
+
+
 @router.get(
     "/api/sessions/{session_id}/report",
     tags=["sessions"],
@@ -122,11 +171,7 @@ async def get_report(
     format: Annotated[Literal["json", "md", "html"] | None, Query()] = None,
 ) -> Response:
     """The graded report of an ended interview; needs `Authorization: Bearer <session token>`."""
-    if not authorization or not authorization.lower().startswith("bearer "):
-        raise Unauthenticated("send the session token as 'Authorization: Bearer <token>'")
-    row = await services.store.get_session(session_id)
-    if row is None or not row.token_matches(authorization[7:].strip()):
-        raise Unauthorized()
+    await _own_session(services, session_id, authorization)
     body = await services.store.get_report(session_id)
     if body is None:
         raise NotReady("this interview has not ended yet; send an 'end' frame to grade it")

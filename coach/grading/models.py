@@ -99,6 +99,14 @@ class Practice(BaseModel):
     reason: str
 
 
+class LLMUsage(BaseModel):
+    """What an interview's model calls used: interviewer, coach and grader together."""
+
+    prompt_tokens: int = Field(ge=0)
+    completion_tokens: int = Field(ge=0)
+    cost_usd: float = Field(ge=0)
+
+
 class GradeReport(BaseModel):
     """The graded answer. `score` is 0-100: each key point's weight counts in full when
     covered and by half when partial."""
@@ -118,6 +126,8 @@ class GradeReport(BaseModel):
     grader: GraderInfo
     notices: list[str] = Field(default_factory=list)
     session_id: str | None = None
+    # An interview's LLM usage (null for a single graded answer and for offline interviews).
+    usage: LLMUsage | None = None
 
 
 def json_schema() -> dict[str, object]:

@@ -8,6 +8,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from types import EllipsisType
 from typing import Any
 
 from coach.bank.loader import QuestionBank
@@ -20,6 +21,7 @@ from coach.grading.practice import recommend
 from coach.grading.report import build_report
 from coach.grading.rubric import Rubric
 from coach.llm.base import Provider
+from coach.llm.metered import BudgetExhausted
 
 log = logging.getLogger(__name__)
 RunCpu = Callable[..., Awaitable[Any]]
@@ -40,21 +42,30 @@ class GradingService:
         # Embedding and grading are CPU-bound: off the event loop, on the caller's worker if any.
         self.run_cpu: RunCpu = run_cpu or asyncio.to_thread
 
-    async def grade(self, rubric: Rubric, answer: str | Transcript) -> GradeReport:
-        """Grade a plain answer, a transcript with speaker labels, or turns already read."""
+    async def grade(
+        self, rubric: Rubric, answer: str | Transcript, *, provider: Provider | None | EllipsisType = ...
+    ) -> GradeReport:
+        """Grade a plain answer, a transcript with speaker labels, or turns already read.
+        `provider`: the model to grade with instead of the service's (an interview's own,
+        metered against its budget), or None for the offline grader."""
+        model = self.provider if isinstance(provider, EllipsisType) else provider
         transcript = answer if isinstance(answer, Transcript) else read(answer)
         notices: list[str] = []
         grading: Grading
-        if self.provider is None:
+        if model is None:
             grading = await self.run_cpu(self.offline.grade_transcript, rubric, transcript)
         else:
             try:
-                grading = await LLMGrader(self.provider).grade(rubric, transcript)
-            except ProviderError as exc:
-                log.warning("LLM grader failed, grading offline: %s", exc.message)
+                grading = await LLMGrader(model).grade(rubric, transcript)
+            except BudgetExhausted as exc:
                 grading = await self.run_cpu(self.offline.grade_transcript, rubric, transcript)
-                grading.grader.fallback_reason = f"{self.provider.model}: {exc.message}"
-                notices.append(f"The LLM grader ({self.provider.model}) failed: {exc.message}. The offline grader graded this answer instead.")
+                grading.grader.fallback_reason = f"{model.model}: {exc.message}"
+                notices.append("This interview used its LLM token budget; the offline grader graded it.")
+            except ProviderError as exc:
+                log.info("the offline grader grades instead of %s: %s", model.model, exc.message)
+                grading = await self.run_cpu(self.offline.grade_transcript, rubric, transcript)
+                grading.grader.fallback_reason = f"{model.model}: {exc.message}"
+                notices.append(f"The LLM grader ({model.model}) failed: {exc.message}. The offline grader graded this answer instead.")
         report = build_report(rubric, transcript, grading, notices=notices)
         report.practice_next = await self.run_cpu(recommend, self.bank, rubric, report, self.offline.embedder)
         return report

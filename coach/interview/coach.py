@@ -26,9 +26,20 @@ class Coach:
         self.question = question
         self.services = services
         self.tracker = tracker
+        # The last suggestions, and the transcript and model they were made for: a Hint with
+        # nothing new said gets them again without another model call.
+        self._last: tuple[int, bool, list[Suggestion], Source] | None = None
 
     async def suggestions(self, turns: Sequence[Turn], provider: Provider | None) -> tuple[list[Suggestion], Source]:
-        """The suggestions, and where they came from."""
+        """The suggestions, and where they came from; reused while the transcript is unchanged."""
+        key = (len(turns), provider is not None)
+        if self._last is not None and self._last[:2] == key:
+            return self._last[2], self._last[3]
+        items, source = await self._make(turns, provider)
+        self._last = (*key, items, source)
+        return items, source
+
+    async def _make(self, turns: Sequence[Turn], provider: Provider | None) -> tuple[list[Suggestion], Source]:
         candidate_text = said_by(turns, "candidate", "\n")
         bank, embedder = self.services.bank, self.services.grader.embedder
         said = said_by(turns, "interviewer")
@@ -40,5 +51,5 @@ class Coach:
         try:
             return await llm_suggestions(provider, self.question, candidate_text, uncovered, patterns), "model"
         except ProviderError as exc:
-            log.warning("LLM suggestions failed, the offline coach's are used: %s", exc.message)
+            log.info("the offline coach's suggestions are used: %s", exc.message)
             return offline, "offline"

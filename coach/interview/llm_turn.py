@@ -1,5 +1,6 @@
 """The LLM interviewer's side of a session: the model's reply to a turn, grounded on what the
-grader made of it; the session's token budget and usage. When the model fails mid-turn the
+grader made of it; the session's model, metered against its token budget (every call of the
+session, suggestions and grading included, goes through it). When the model fails mid-turn the
 offline interviewer answers that turn (the fallback), and a session over its budget goes on
 offline.
 """
@@ -15,7 +16,7 @@ from coach.grading.pitfalls import rubric_pitfalls
 from coach.interview import offline_interviewer
 from coach.interview.llm_interviewer import interviewer_messages, signals
 from coach.llm.base import REPLY, Provider
-from coach.llm.tokens import count_messages, count_text
+from coach.llm.metered import Account, BudgetExhausted
 from coach.protocol import InterviewerDelta, Notice
 
 if TYPE_CHECKING:
@@ -27,15 +28,23 @@ log = logging.getLogger(__name__)
 class LLMTurns:
     def __init__(self, session: InterviewSession, tokens_used: int) -> None:
         self.session = session
-        self.tokens_used = tokens_used
+        services = session.services
+        store = services.store
+
+        async def record(prompt_tokens: int, completion_tokens: int, cost_usd: float) -> None:
+            await store.add_usage(session.id, prompt_tokens, completion_tokens, cost_usd)
+
+        self.account = Account(session.id, services.settings.session_token_budget, tokens_used, record)
+        self.model = services.provider.for_session(self.account) if services.provider else None
         self._budget_noticed = False
 
+    @property
+    def tokens_used(self) -> int:
+        return self.account.used
+
     def provider(self) -> Provider | None:
-        """The model, while the session is within its token budget; None offline."""
-        provider = self.session.services.provider
-        if provider is None or self.tokens_used >= self.session.services.settings.session_token_budget:
-            return None
-        return provider
+        """The session's metered model, while it is within its token budget; None offline."""
+        return None if self.model is None or self.account.exhausted else self.model
 
     async def reply(self, provider: Provider, reply_turn: int) -> str:
         """Stream the model's reply; the provider's failure is announced and the offline coach
@@ -74,26 +83,24 @@ class LLMTurns:
                 await s.emit(InterviewerDelta(turn=reply_turn, text=piece))
             if not "".join(pieces).strip():
                 raise ProviderError("the model sent an empty reply")
+        except BudgetExhausted:
+            await phase_frame
+            await self.budget_notice()
+            return await s.answer_offline(reply_turn, covered_before, phase_may_change=False)
         except ProviderError as exc:
             await phase_frame
-            # The reason is for the operator's log; the candidate gets a plain notice.
-            log.warning("session %s: the LLM failed on turn %s: %s", s.id, reply_turn, exc.message)
+            # The metered provider logged the reason for the operator; the candidate gets a plain notice.
+            log.info("session %s: the offline coach answers turn %s (%s)", s.id, reply_turn, exc.message)
             await s.emit(Notice(code="provider_failed", message="The AI interviewer could not answer just now; the offline coach answers this turn."))
             # The phase frame already went out with the model's request.
             return await s.answer_offline(reply_turn, covered_before, phase_may_change=False)
         finally:
             # Only reached unawaited when something else failed first; that error is the one to report.
             await asyncio.gather(phase_frame, return_exceptions=True)
-            await self._account(provider, count_messages(messages), count_text("".join(pieces)))
         return "".join(pieces)
 
-    async def _account(self, provider: Provider, prompt_tokens: int, completion_tokens: int) -> None:
-        self.tokens_used += prompt_tokens + completion_tokens
-        cost = provider.cost_usd(prompt_tokens, completion_tokens)
-        await self.session.services.store.add_usage(self.session.id, prompt_tokens, completion_tokens, cost)
-
     async def budget_notice(self) -> None:
-        if self.session.services.provider is not None and not self._budget_noticed:
+        if self.model is not None and not self._budget_noticed:
             self._budget_noticed = True
             await self.session.emit(
                 Notice(code="token_budget", message="This session has used its LLM token budget; the offline coach takes over.")

@@ -58,6 +58,7 @@ class Interviews:
         prompts = " ".join(PROMPTS) if self.services.provider else None
         row = await self.services.store.create_session(session_id, token, question.id, provider, prompts)
         session = InterviewSession(self.services, row, question, [], 0)
+        session.mode = frame.mode
         self.live[session_id] = session
         await session.attach(send, 0)
         await session.open(token)
@@ -68,6 +69,7 @@ class Interviews:
         if row is None or not row.token_matches(frame.token):
             raise Unauthorized()
         session = await self._load(row.id)
+        session.mode = frame.mode
         await session.attach(send, frame.last_seq)
         if session.reply_pending:
             session.start_reply(again=True)

@@ -14,7 +14,7 @@ from coach.config import Settings
 from coach.grading.offline import OfflineGrader
 from coach.grading.service import GradingService
 from coach.interview.priority import RepliesFirst
-from coach.llm.base import Provider
+from coach.llm.metered import MeteredProvider
 from coach.storage import Store
 
 T = TypeVar("T")
@@ -42,7 +42,7 @@ class Services:
     settings: Settings
     bank: QuestionBank
     store: Store
-    provider: Provider | None
+    provider: MeteredProvider | None  # without a session's account; sessions meter their own
     grader: OfflineGrader
     grading: GradingService
     cpu: ThreadPoolExecutor = field(default_factory=cpu_worker)

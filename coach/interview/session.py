@@ -18,6 +18,7 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime
 
 from coach.bank.models import Question
+from coach.grading.models import LLMUsage
 from coach.grading.rubric import Rubric
 from coach.grading.passages import read_turns
 from coach.grading.speakers import Role
@@ -36,6 +37,7 @@ from coach.protocol import (
     Coverage,
     InterviewerDelta,
     InterviewerDone,
+    Mode,
     Notice,
     Phase,
     Report,
@@ -68,6 +70,7 @@ class InterviewSession:
         self.coach = Coach(question, services, self.tracker)
         self.llm = LLMTurns(self, row.prompt_tokens + row.completion_tokens)
         self.phase_name: str | None = None
+        self.mode: Mode = "practice"  # what the attached client shows; see protocol.Mode
         self._reply: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[None]] = set()
         self._starting = False  # a reply is under way and has sent nothing yet
@@ -222,9 +225,10 @@ class InterviewSession:
             # interviewer.done ends the turn: the next `say` is welcome from then on, so the
             # suggestions follow in the background.
             await self._finish_turn(reply_turn, text)
-            task = asyncio.create_task(self._suggest_after_turn(candidate_turn, provider))
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
+            if self.mode == "practice":
+                task = asyncio.create_task(self._suggest_after_turn(candidate_turn, provider))
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
         except Exception:
             log.exception("reply to turn %s of session %s failed", candidate_turn, self.id)
             await self.emit(Notice(code="internal_error", message="Something went wrong answering that turn; please say it again."))
@@ -280,8 +284,13 @@ class InterviewSession:
             await asyncio.shield(self._reply)
         self.turn_state.to(State.grading)
         try:
-            report = await self.services.grading.grade(self.rubric, read_turns(self.said()))
+            await self.emit(Notice(code="grading", message="Grading your interview…"))
+            report = await self.services.grading.grade(self.rubric, read_turns(self.said()), provider=self.llm.model)
             report.session_id = self.id
+            if self.llm.model is not None:
+                row = await self.services.store.get_session(self.id)
+                if row is not None:
+                    report.usage = LLMUsage(prompt_tokens=row.prompt_tokens, completion_tokens=row.completion_tokens, cost_usd=row.cost_usd)
             body = report.model_dump(mode="json")
             await self.services.store.save_report(self.id, body, report.score)
             self.turn_state.to(State.ended)

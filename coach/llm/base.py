@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any, Literal, TypedDict
 
 
@@ -26,6 +27,18 @@ REPLY = Limits(max_tokens=400, temperature=0.7)
 STRUCTURED = Limits(temperature=0.0)
 
 
+@dataclass
+class Usage:
+    """Tokens one call used, filled in by a provider whose server reports them."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    reported: bool = False
+
+    def report(self, prompt_tokens: int, completion_tokens: int) -> None:
+        self.prompt_tokens, self.completion_tokens, self.reported = prompt_tokens, completion_tokens, True
+
+
 class Provider(ABC):
     """A chat model. Implementations stream text; everything else is built on that."""
 
@@ -33,8 +46,11 @@ class Provider(ABC):
     model: str
 
     @abstractmethod
-    def stream(self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None) -> AsyncIterator[str]:
-        """Yield the reply's text as the model produces it. Raises ProviderError on failure."""
+    def stream(
+        self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None, usage: Usage | None = None
+    ) -> AsyncIterator[str]:
+        """Yield the reply's text as the model produces it. Raises ProviderError on failure.
+        Fills `usage` when the server reports what the call used."""
 
     async def warm(self) -> None:
         """Prepare for the first request (imports, clients); nothing by default."""
@@ -47,6 +63,8 @@ class Provider(ABC):
         """What a call cost, where the provider's prices are known; else 0."""
         return 0.0
 
-    async def complete(self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None) -> str:
+    async def complete(
+        self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None, usage: Usage | None = None
+    ) -> str:
         """The whole reply as one string."""
-        return "".join([piece async for piece in self.stream(messages, response_format=response_format, limits=limits)])
+        return "".join([piece async for piece in self.stream(messages, response_format=response_format, limits=limits, usage=usage)])

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
 from coach.errors import ProviderError
-from coach.llm.base import Limits, Message, Provider
+from coach.llm.base import Limits, Message, Provider, Usage
 
 
 class ScriptedProvider(Provider):
@@ -22,7 +22,9 @@ class ScriptedProvider(Provider):
         self.response_formats: list[dict[str, Any] | None] = []
         self.limits: list[Limits | None] = []
 
-    async def stream(self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None) -> AsyncIterator[str]:
+    async def stream(
+        self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None, usage: Usage | None = None
+    ) -> AsyncIterator[str]:
         self.calls.append(messages)
         self.response_formats.append(response_format)
         self.limits.append(limits)

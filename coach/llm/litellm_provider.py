@@ -17,7 +17,7 @@ from typing import Any
 
 from coach.config import Settings
 from coach.errors import ProviderError
-from coach.llm.base import Limits, Message, Provider
+from coach.llm.base import Limits, Message, Provider, Usage
 from coach.llm.guard import guard_model_request
 
 PRIMARY = "primary"
@@ -134,21 +134,38 @@ class LiteLLMProvider(Provider):
             kwargs["response_format"] = response_format
         return kwargs
 
-    async def complete(self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None) -> str:
+    @cached_property
+    def _stream_usage(self) -> dict[str, Any]:
+        """Ask a streamed reply to end with the tokens it used, where the provider takes the
+        parameter (litellm refuses unknown parameters rather than dropping them)."""
+        try:
+            model, provider, _, _ = _litellm().get_llm_provider(self.model)
+            supported = _litellm().get_supported_openai_params(model=model, custom_llm_provider=provider) or []
+        except Exception:  # an unknown provider: do not risk a refused request
+            supported = []
+        return {"stream_options": {"include_usage": True}} if "stream_options" in supported else {}
+
+    async def complete(
+        self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None, usage: Usage | None = None
+    ) -> str:
         """One non-streamed call: for structured output nobody watches token by token, it costs
         far less CPU than a stream (no per-chunk parsing, no chunk rebuilding at the end)."""
         try:
             response = await self._acompletion(**self._request(messages, response_format, limits))
+            _reported(response, usage)
             return response.choices[0].message.content or ""
         except ProviderError:
             raise
         except Exception as exc:  # litellm raises many exception types; all mean the same here
             raise ProviderError(describe_error(exc, self._secrets)) from exc
 
-    async def stream(self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None) -> AsyncIterator[str]:
+    async def stream(
+        self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None, usage: Usage | None = None
+    ) -> AsyncIterator[str]:
         try:
-            response = await self._acompletion(**self._request(messages, response_format, limits), stream=True)
+            response = await self._acompletion(**self._request(messages, response_format, limits), **self._stream_usage, stream=True)
             async for chunk in response:
+                _reported(chunk, usage)
                 choices = getattr(chunk, "choices", None)
                 if choices and choices[0].delta and choices[0].delta.content:
                     yield choices[0].delta.content
@@ -156,6 +173,13 @@ class LiteLLMProvider(Provider):
             raise
         except Exception as exc:  # litellm raises many exception types; all mean the same here
             raise ProviderError(describe_error(exc, self._secrets)) from exc
+
+
+def _reported(response: Any, usage: Usage | None) -> None:
+    """Copy the tokens the server reports (the last chunk of a stream carries them) into `usage`."""
+    counted = getattr(response, "usage", None)
+    if usage is not None and counted is not None and getattr(counted, "prompt_tokens", None):
+        usage.report(int(counted.prompt_tokens), int(counted.completion_tokens or 0))
 
 
 def describe_error(exc: Exception, secrets: list[str] | None = None) -> str:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from coach.errors import ProviderError
 from coach.llm.base import STRUCTURED, Message, Provider
+from coach.llm.metered import NOT_WORTH_RETRYING
 
 M = TypeVar("M", bound=BaseModel)
 # Models often wrap JSON in a Markdown code fence despite being asked not to.
@@ -66,6 +67,8 @@ async def complete_structured(
         asked = messages if mode == "json_schema" else _with_schema(messages, schema)
         try:
             raw = await provider.complete(asked, response_format=_format(mode, what, schema), limits=STRUCTURED)
+        except NOT_WORTH_RETRYING:
+            raise
         except ProviderError as exc:  # refused, or down: the next mode tells which
             failure = failure or exc
             continue

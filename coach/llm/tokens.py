@@ -43,3 +43,24 @@ def trim_to_fit(system: list[Message], turns: list[Message], limit: int) -> list
         kept.append(message)
         budget -= cost
     return system + kept[::-1]
+
+
+def fit(messages: list[Message], limit: int) -> list[Message]:
+    """`messages` within `limit` tokens, for any call: the oldest turns after the system
+    messages go first (trim_to_fit); a single message still too long (a whole transcript sent
+    for grading) loses its middle, marked, so that its start and its latest part are kept."""
+    if count_messages(messages) <= limit:
+        return messages
+    system = [m for m in messages if m["role"] == "system"]
+    if system == messages[: len(system)]:
+        messages = trim_to_fit(system, messages[len(system) :], limit)
+    over = count_messages(messages) - limit
+    if over <= 0:
+        return messages
+    longest = max(range(len(messages)), key=lambda n: len(messages[n]["content"]))
+    tokens = _encoding().encode(messages[longest]["content"], disallowed_special=())
+    # Room for the marker, and for tokens that merge differently where the text is cut.
+    keep = max(0, len(tokens) - over - 32)
+    head, tail = tokens[: keep // 3], tokens[len(tokens) - (keep - keep // 3) :] if keep else []
+    text = _encoding().decode(head) + f"\n[... {len(tokens) - keep:,} tokens left out to fit the model's context ...]\n" + _encoding().decode(tail)
+    return [*messages[:longest], {"role": messages[longest]["role"], "content": text}, *messages[longest + 1 :]]

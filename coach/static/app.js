@@ -142,8 +142,9 @@ const interview = {
     this.status(this.retry ? "Reconnecting…" : "Connecting…", true);
     ws.onopen = () => {
       const s = this.state;
-      if (s.session_id) ws.send(JSON.stringify({ type: "resume", session_id: s.session_id, token: s.token, last_seq: s.last_seq }));
-      else ws.send(JSON.stringify({ type: "start", ...s.start }));
+      // The mode tells the server whether suggestions are shown after every turn (practice) or only on Hint.
+      if (s.session_id) ws.send(JSON.stringify({ type: "resume", session_id: s.session_id, token: s.token, last_seq: s.last_seq, mode: s.mode }));
+      else ws.send(JSON.stringify({ type: "start", ...s.start, mode: s.mode }));
       if (s.pending || s.grading) ws.send(JSON.stringify({ type: "ping" }));
       this.retry = 0;
       this.status("Connected", false);
