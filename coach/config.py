@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -45,12 +45,22 @@ class Settings(BaseSettings):
     session_token_budget: int = Field(default=200_000, gt=0)
     # Largest websocket frame accepted from a client; larger ones are refused (close code 1009).
     max_frame_bytes: int = Field(default=65_536, ge=1024)
+    # Logging: DEBUG, INFO, WARNING or ERROR; text lines or one JSON object per line.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     # Derived data that is safe to delete, such as embeddings of the question bank.
     cache_dir: Path = Field(default_factory=lambda: Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "coach")
 
-    @field_validator("model", "api_base", "database_url", mode="before")
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _case(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        return value.strip().upper() if value.strip().lower() in ("debug", "info", "warning", "error") else value.strip().lower()
+
+    @field_validator("model", "api_base", "api_key", "database_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 import logging.config
 import sys
 
 import uvicorn
-from uvicorn.config import LOGGING_CONFIG
 
-from coach import startup
+from coach import logs, startup
 from coach.config import get_settings
 
 
@@ -35,8 +33,7 @@ def run(host: str | None = None, port: int | None = None) -> None:
     port = settings.port if port is None else port
     startup.check_port(host, port)
     startup.check_database(settings)
-    log_config = copy.deepcopy(LOGGING_CONFIG)
-    log_config["loggers"]["coach"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    log_config = logs.config(settings.log_level, settings.log_format)
     logging.config.dictConfig(log_config)
     logging.getLogger("coach").info("starting on http://%s:%s (provider: %s)", host, port, settings.describe_provider())
     uvicorn.run(
@@ -52,7 +49,7 @@ def run(host: str | None = None, port: int | None = None) -> None:
         # Frames are small JSON (a reply arrives in pieces of a few words): compressing each one
         # costs CPU on the path to every token, and a zlib context per connection.
         ws_per_message_deflate=False,
-        log_level="info",
+        log_level=settings.log_level.lower(),
         log_config=log_config,
         access_log=False,
     )

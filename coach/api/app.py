@@ -25,6 +25,7 @@ from coach.interview.services import Services, cpu_worker, runner
 from coach.interview.suggestions import pattern_text
 from coach.llm import metered_provider, provider_from_settings
 from coach.llm.health import advice
+from coach.metrics import Metrics
 from coach.storage import Store
 from coach.tasks import drain
 
@@ -34,7 +35,8 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
 def build_services(settings: Settings) -> Services:
     bank = load_bank(settings.seeds_dir)
-    provider = metered_provider(provider_from_settings(settings), settings)
+    metrics = Metrics()
+    provider = metered_provider(provider_from_settings(settings), settings, metrics)
     # One ONNX thread: grading shares the machine with the event loop that streams replies.
     grader = OfflineGrader(get_embedder(threads=1), bank=bank, cache_dir=settings.cache_dir)
     cpu = cpu_worker()
@@ -46,6 +48,7 @@ def build_services(settings: Settings) -> Services:
         grader=grader,
         grading=GradingService(bank, provider, offline=grader, run_cpu=runner(cpu)),
         cpu=cpu,
+        metrics=metrics,
     )
 
 
@@ -95,6 +98,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         interviews = Interviews(services)
+        health = services.provider.health if services.provider else None
+        services.metrics.watch(
+            live=lambda: len(interviews.live),
+            # The worker's own queue: jobs submitted and not yet started.
+            cpu_queue=lambda: services.cpu._work_queue.qsize(),
+            provider_up=(lambda: float(health.state != "down")) if health else None,
+        )
         handlers: set[asyncio.Task[None]] = set()
         app.state.services = services
         app.state.interviews = interviews

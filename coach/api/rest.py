@@ -17,6 +17,7 @@ from coach.bank.models import Company, Difficulty, Kind, Question
 from coach.grading.models import GradeReport, LLMUsage
 from coach.grading.report import render_markdown
 from coach.llm.health import HealthReport
+from coach.metrics import CONTENT_TYPE_LATEST
 from coach.interview.manager import Unauthorized
 from coach.interview.services import Services
 from coach.storage import SessionRow
@@ -116,6 +117,13 @@ def _pick_format(explicit: str | None, accept: str) -> str:
             if mime == value:
                 return name
     return "json"
+
+
+@router.get("/metrics", tags=["service"], response_class=Response)
+async def metrics(services: ServicesDep) -> Response:
+    """Prometheus metrics: sessions, turns, first-delta latency, model calls and errors, tokens
+    and cost, the CPU worker's queue."""
+    return Response(services.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
 
 class SessionSummary(BaseModel):

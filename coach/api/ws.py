@@ -41,6 +41,8 @@ async def interview(ws: WebSocket) -> None:
     assert me is not None
     handlers.add(me)  # type: ignore[arg-type]
     await ws.accept()
+    connections = ws.app.state.services.metrics.connections
+    connections.inc()
     send_lock = asyncio.Lock()
 
     async def send(text: str) -> None:
@@ -92,6 +94,7 @@ async def interview(ws: WebSocket) -> None:
         log.exception("websocket handler failed")
         await ws.close(code=1011)
     finally:
+        connections.dec()
         handlers.discard(me)  # type: ignore[arg-type]
         if session is not None:
             interviews.release(session, send)

@@ -83,6 +83,7 @@ class LLMTurns:
                 await s.emit(InterviewerDelta(turn=reply_turn, text=piece))
             if not "".join(pieces).strip():
                 raise ProviderError("the model sent an empty reply")
+            s.services.metrics.turns.labels("model").inc()
         except BudgetExhausted:
             await phase_frame
             await self.budget_notice()

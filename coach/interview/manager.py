@@ -8,6 +8,7 @@ stored but never answered (the process died mid-reply) is answered on resume.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import secrets
 
@@ -18,7 +19,10 @@ from coach.interview.services import Services
 from coach.interview.frames import Send
 from coach.interview.session import InterviewSession
 from coach.protocol import Resume, Start
+from coach.logs import bind_session
 from coach.tasks import drain
+
+log = logging.getLogger(__name__)
 
 
 class Unauthorized(CoachError):
@@ -54,12 +58,15 @@ class Interviews:
     async def start(self, frame: Start, send: Send) -> InterviewSession:
         question = self.pick_question(frame)
         session_id, token = secrets.token_hex(16), secrets.token_urlsafe(24)
+        bind_session(session_id)
         provider = self.services.provider.model if self.services.provider else "offline"
         prompts = " ".join(PROMPTS) if self.services.provider else None
         row = await self.services.store.create_session(session_id, token, question.id, provider, prompts)
         session = InterviewSession(self.services, row, question, [], 0)
         session.mode = frame.mode
         self.live[session_id] = session
+        self.services.metrics.sessions_started.labels(frame.mode).inc()
+        log.info("session %s started: question %s, %s mode, %s", session_id, question.id, frame.mode, provider)
         await session.attach(send, 0)
         await session.open(token)
         return session
@@ -68,6 +75,7 @@ class Interviews:
         row = await self.services.store.get_session(frame.session_id)
         if row is None or not row.token_matches(frame.token):
             raise Unauthorized()
+        bind_session(row.id)
         session = await self._load(row.id)
         session.mode = frame.mode
         await session.attach(send, frame.last_seq)

@@ -15,6 +15,7 @@ from coach.grading.offline import OfflineGrader
 from coach.grading.service import GradingService
 from coach.interview.priority import RepliesFirst
 from coach.llm.metered import MeteredProvider
+from coach.metrics import Metrics
 from coach.storage import Store
 
 T = TypeVar("T")
@@ -46,6 +47,7 @@ class Services:
     grader: OfflineGrader
     grading: GradingService
     cpu: ThreadPoolExecutor = field(default_factory=cpu_worker)
+    metrics: Metrics = field(default_factory=Metrics)
     replies_first: RepliesFirst = field(default_factory=RepliesFirst)
 
     async def run_cpu(self, fn: Callable[..., T], *args: Any) -> T:

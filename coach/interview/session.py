@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable
 from datetime import UTC, datetime
 
@@ -74,12 +75,16 @@ class InterviewSession:
         self._reply: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[None]] = set()
         self._starting = False  # a reply is under way and has sent nothing yet
+        self._asked_at: float | None = None  # when the candidate's turn awaiting its first delta was stored
 
     # -- frames -----------------------------------------------------------------------------
 
     async def emit(self, frame: _Server) -> None:
         await self.frames.emit(frame)
         if isinstance(frame, (InterviewerDelta, InterviewerDone, Notice)):
+            if self._asked_at is not None and isinstance(frame, InterviewerDelta):
+                self.services.metrics.first_delta.observe(time.monotonic() - self._asked_at)
+                self._asked_at = None
             self._started()
 
     def _started(self) -> None:
@@ -184,6 +189,7 @@ class InterviewSession:
             self.turn_state.to(State.active)
             raise
         self.turns.append(Turn(turn=turn, role="candidate", text=text))
+        self._asked_at = time.monotonic()
         self.start_reply()
 
     def start_reply(self, *, again: bool = False) -> None:
@@ -245,6 +251,7 @@ class InterviewSession:
         await self.score()
         phase_changed = await self.emit_phase(self.phase()) if phase_may_change else False
         text = await self._offline_reply(reply_turn, phase_changed, covered_before)
+        self.services.metrics.turns.labels("offline").inc()
         await self._stream_text(reply_turn, text)
         return text
 
@@ -287,6 +294,8 @@ class InterviewSession:
             await self.emit(Notice(code="grading", message="Grading your interview…"))
             report = await self.services.grading.grade(self.rubric, read_turns(self.said()), provider=self.llm.model)
             report.session_id = self.id
+            self.services.metrics.sessions_ended.labels(report.grader.kind).inc()
+            log.info("session %s graded: %s/100 by the %s grader, %s turns", self.id, report.score, report.grader.kind, len(self.turns))
             if self.llm.model is not None:
                 row = await self.services.store.get_session(self.id)
                 if row is not None:

@@ -12,6 +12,7 @@ a session gets all of this without knowing about it.
 from __future__ import annotations
 
 import asyncio
+import re
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from coach.errors import ProviderError
 from coach.llm.base import Limits, Message, Provider, Usage
 from coach.llm.health import ProviderHealth, ProviderUnavailable
 from coach.llm.tokens import count_messages, count_text, fit
+from coach.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,20 @@ class ProviderTimeout(ProviderError):
 
 # Failures that say nothing about how a request was phrased: asking again differently is no use.
 NOT_WORTH_RETRYING = (BudgetExhausted, ProviderTimeout, ProviderUnavailable)
+
+
+def error_reason(error: ProviderError) -> str:
+    """A failure's kind, for metrics: a few stable values, never the message."""
+    if isinstance(error, BudgetExhausted):
+        return "budget"
+    if isinstance(error, ProviderUnavailable):
+        return "cooldown"
+    if isinstance(error, ProviderTimeout):
+        return "timeout"
+    status = re.search(r"\(HTTP (\d)\d\d\)", error.message)
+    if status:
+        return f"http_{status.group(1)}xx"
+    return "connection" if "Connection" in error.message else "other"
 
 
 class Account:
@@ -81,8 +97,10 @@ class MeteredProvider(Provider):
         first_token_timeout_s: float,
         total_timeout_s: float,
         account: Account | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.inner = inner
+        self.metrics = metrics
         self.model = inner.model
         self.health = health
         self.first_token_timeout_s = first_token_timeout_s
@@ -92,7 +110,12 @@ class MeteredProvider(Provider):
     def for_session(self, account: Account) -> MeteredProvider:
         """The same provider and health, counting against `account`."""
         return MeteredProvider(
-            self.inner, self.health, first_token_timeout_s=self.first_token_timeout_s, total_timeout_s=self.total_timeout_s, account=account
+            self.inner,
+            self.health,
+            first_token_timeout_s=self.first_token_timeout_s,
+            total_timeout_s=self.total_timeout_s,
+            account=account,
+            metrics=self.metrics,
         )
 
     async def warm(self) -> None:
@@ -104,27 +127,31 @@ class MeteredProvider(Provider):
     def cost_usd(self, prompt_tokens: int, completion_tokens: int) -> float:
         return self.inner.cost_usd(prompt_tokens, completion_tokens)
 
-    def _prepare(self, messages: list[Message], limits: Limits | None) -> tuple[list[Message], int]:
+    def _prepare(self, messages: list[Message], limits: Limits | None, kind: str) -> tuple[list[Message], int]:
         """Check before the call; the messages trimmed to fit, and their token count."""
-        self.health.check()
-        room = (limits or {}).get("max_tokens", DEFAULT_REPLY_ROOM)
-        messages = fit(messages, self.context_window() - room)
-        prompt_tokens = count_messages(messages)
-        if self.account is not None:
-            self.account.check(prompt_tokens)
+        try:
+            self.health.check()
+            room = (limits or {}).get("max_tokens", DEFAULT_REPLY_ROOM)
+            messages = fit(messages, self.context_window() - room)
+            prompt_tokens = count_messages(messages)
+            if self.account is not None:
+                self.account.check(prompt_tokens)
+        except ProviderError as refused:
+            self._observe(kind, refused)
+            raise
         return messages, prompt_tokens
 
     async def stream(
         self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None, usage: Usage | None = None
     ) -> AsyncIterator[str]:
-        messages, estimate = self._prepare(messages, limits)
+        messages, estimate = self._prepare(messages, limits, "stream")
         used = usage or Usage()
         pieces: list[str] = []
         loop = asyncio.get_running_loop()
         start = loop.time()
         source = self.inner.stream(messages, response_format=response_format, limits=limits, usage=used)
         try:
-            with self._watched():
+            with self._watched("stream"):
                 while True:
                     late = self.total_timeout_s if pieces else min(self.first_token_timeout_s, self.total_timeout_s)
                     try:
@@ -146,11 +173,11 @@ class MeteredProvider(Provider):
     async def complete(
         self, messages: list[Message], *, response_format: dict[str, Any] | None = None, limits: Limits | None = None, usage: Usage | None = None
     ) -> str:
-        messages, estimate = self._prepare(messages, limits)
+        messages, estimate = self._prepare(messages, limits, "complete")
         used = usage or Usage()
         text = ""
         try:
-            with self._watched():
+            with self._watched("complete"):
                 try:
                     async with asyncio.timeout(self.total_timeout_s):
                         text = await self.inner.complete(messages, response_format=response_format, limits=limits, usage=used)
@@ -174,16 +201,29 @@ class MeteredProvider(Provider):
         return None
 
     @contextmanager
-    def _watched(self) -> Iterator[None]:
-        """Tell the health record how the call went; log a failure with the session's id."""
+    def _watched(self, kind: str) -> Iterator[None]:
+        """Tell the health record and the metrics how the call went; log a failure with the
+        session's id."""
         try:
             yield
         except ProviderError as exc:
             self.health.failed(exc.message)
+            self._observe(kind, exc)
             session = f" (session {self.account.session_id})" if self.account else ""
             log.warning("provider %s failed%s: %s", self.model, session, exc.message)
             raise
         self.health.succeeded()
+        self._observe(kind, None)
+
+    def _observe(self, kind: str, error: ProviderError | None) -> None:
+        if self.metrics is None:
+            return
+        if error is None:
+            self.metrics.provider_calls.labels(kind, "ok").inc()
+            return
+        refused = isinstance(error, (BudgetExhausted, ProviderUnavailable))
+        self.metrics.provider_calls.labels(kind, "refused" if refused else "error").inc()
+        self.metrics.provider_errors.labels(error_reason(error)).inc()
 
     async def _count(self, used: Usage, estimate: int, pieces: list[str]) -> None:
         """Record what the call used: the server's count, else an estimate when anything came
@@ -194,5 +234,8 @@ class MeteredProvider(Provider):
             prompt, completion = estimate, count_text("".join(pieces))
         else:
             return
+        cost = self.cost_usd(prompt, completion)
+        if self.metrics is not None:
+            self.metrics.usage(prompt, completion, cost)
         if self.account is not None:
-            await self.account.add(prompt, completion, self.cost_usd(prompt, completion))
+            await self.account.add(prompt, completion, cost)
