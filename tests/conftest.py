@@ -54,30 +54,47 @@ def _pg_reachable() -> str | None:
         return f"{type(exc).__name__}: {exc}"
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for this test run, dropped afterwards."""
+def _admin(sql: str) -> None:
     import asyncio
-    import secrets
 
     import asyncpg
 
-    problem = _pg_reachable()
-    if problem:
-        pytest.skip(f"PostgreSQL tests SKIPPED: no server reachable at {PG_ADMIN} ({problem})")
-    name = f"coach_test_{secrets.token_hex(4)}"
-
-    async def admin(sql: str) -> None:
+    async def run() -> None:
         conn = await asyncpg.connect(PG_ADMIN)
         try:
             await conn.execute(sql)
         finally:
             await conn.close()
 
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    asyncio.run(run())
+
+
+def _new_postgres_database() -> Iterator[str]:
+    import secrets
+
+    problem = _pg_reachable()
+    if problem:
+        pytest.skip(f"PostgreSQL tests SKIPPED: no server reachable at {PG_ADMIN} ({problem})")
+    name = f"coach_test_{secrets.token_hex(4)}"
+    _admin(f'CREATE DATABASE "{name}"')
     base = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
     yield f"{base}/{name}"
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test run, dropped afterwards."""
+    yield from _new_postgres_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of each kind for this one test (migration tests need a blank one)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'blank.db'}"
+    else:
+        yield from _new_postgres_database()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

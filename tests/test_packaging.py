@@ -22,6 +22,8 @@ def test_the_wheel_carries_the_bank_prompts_and_models_and_runs(tmp_path):
     assert {f"coach/prompt_templates/{p.name}" for p in (ROOT / "prompts").glob("*.j2")} <= set(names)
     assert {"coach/grading/models/judge-int8.onnx", "coach/seeds/patterns.yaml"} <= set(names)
     assert any(n.endswith("/LICENSE") for n in names)
+    versions = {f"coach/storage/alembic/versions/{p.name}" for p in (ROOT / "coach" / "storage" / "alembic" / "versions").glob("*.py")}
+    assert versions and versions | {"coach/storage/alembic/env.py"} <= set(names)
 
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True, capture_output=True)
@@ -39,3 +41,9 @@ def test_the_wheel_carries_the_bank_prompts_and_models_and_runs(tmp_path):
     answer.write_text((ROOT / "examples" / "rate-limiter-answer.txt").read_text())
     report = json.loads(coach("grade", "--question", "sd-rate-limiter", "--answer", str(answer), "--format", "json"))
     assert report["grader"]["kind"] == "offline" and any(k["status"] == "covered" for k in report["key_points"])
+    # The installed copy migrates a database with its own Alembic scripts.
+    migrated = subprocess.run(
+        [sys.executable, "-c", f"import asyncio; from coach.storage import Store; s = Store('sqlite:///{tmp_path}/w.db'); print(asyncio.run(s.start())); asyncio.run(s.close())"],
+        check=True, capture_output=True, text=True, env=env, cwd=tmp_path,
+    ).stdout  # fmt: skip
+    assert "0001_initial" in migrated

@@ -4,7 +4,7 @@ import secrets
 import pytest
 
 from coach.storage import Store
-from coach.storage.migrations import MIGRATIONS, table_names
+from coach.storage.migrations import revisions, table_names
 
 
 @pytest.fixture
@@ -20,11 +20,11 @@ async def test_migrations_from_a_blank_database(database_url):
     try:
         first = await store.start()
         # A database another run already migrated has only the newer steps left to apply.
-        names = [name for name, _ in MIGRATIONS]
+        names = revisions()
         assert first == names[len(names) - len(first) :]
         assert await store.start() == []
         names = await store.db.read(table_names)
-        assert {"sessions", "turns", "frames", "reports", "schema_migrations"} <= names
+        assert {"sessions", "turns", "frames", "reports", "alembic_version"} <= names
     finally:
         await store.close()
 
@@ -106,14 +106,3 @@ async def test_a_session_records_its_prompt_versions(store):
     assert (await store.get_session(offline)).prompts is None
 
 
-def test_m002_adds_the_prompts_column_to_an_older_database(tmp_path):
-    from sqlalchemy import create_engine, inspect, text
-
-    from coach.storage.migrations import m002_session_prompts
-
-    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE sessions (id VARCHAR(32) PRIMARY KEY, question_id VARCHAR(64) NOT NULL)"))  # as m001 shipped, in short
-        m002_session_prompts(conn)
-        assert "prompts" in {c["name"] for c in inspect(conn).get_columns("sessions")}
-        m002_session_prompts(conn)  # again: nothing to do

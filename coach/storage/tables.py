@@ -1,4 +1,5 @@
-"""The database schema, as SQLAlchemy Core tables. Migrations in `migrations.py` create it."""
+"""The database schema, as SQLAlchemy Core tables, for the queries. The migrations in
+alembic/versions create it; a change here needs a migration there."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ reports = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# The hand-rolled migrations' record, from before Alembic: read once to adopt such a database.
 schema_migrations = Table(
     "schema_migrations",
     metadata,
