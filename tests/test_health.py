@@ -39,3 +39,19 @@ def test_failures_degrade_then_cool_down_then_a_trial_call():
     clock.now += 30
     health.succeeded()
     assert health.state == "ok" and health.report().consecutive_failures == 0
+
+
+@pytest.mark.parametrize(
+    ("reason", "setting"),
+    [
+        ("AuthenticationError (HTTP 401): litellm.AuthenticationError: Incorrect API key provided", "COACH_API_KEY"),
+        ("NotFoundError (HTTP 404): The model `gpt-5-nano-x` does not exist", "COACH_MODEL"),
+        ("InternalServerError (HTTP 500): litellm.InternalServerError: OpenAIException - Connection error.", "COACH_API_BASE"),
+        ("no reply within 8 s (COACH_FIRST_TOKEN_TIMEOUT_S, COACH_REQUEST_TIMEOUT_S)", "COACH_FIRST_TOKEN_TIMEOUT_S"),
+        ("BadRequestError: LLM Provider NOT provided. Pass in the LLM provider you are trying to call", "COACH_MODEL"),
+    ],
+)
+def test_advice_names_the_setting_to_fix(reason, setting):
+    from coach.llm.health import advice
+
+    assert setting in advice(reason)

@@ -229,6 +229,8 @@ def test_a_hung_model_falls_back_within_the_timeouts_and_end_still_grades(make_c
     assert of(ending, "notice")[0]["code"] == "grading", "the client hears that grading is under way"
     report = ending[-1]["report"]
     assert report["grader"]["kind"] == "offline" and report["notices"] and graded < 10, graded
+    assert "no reply within" in report["grader"]["fallback_reason"], "the reason is kept for the operator"
+    assert not any("COACH_" in n or "within" in n or "Error" in n for n in report["notices"]), "the candidate reads plain words"
 
 
 def test_in_interview_mode_the_model_is_asked_for_suggestions_only_on_hint_and_once_per_transcript(make_client):

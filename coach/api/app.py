@@ -72,7 +72,7 @@ async def check_provider(services: Services) -> None:
         log.error(
             "provider check FAILED for %s: %s. Fix: %s. The offline coach answers until the model does (next try in %.0f s).",
             where,
-            reason,
+            reason.rstrip("."),
             advice(reason),
             provider.health.cooldown_s,
         )

@@ -142,8 +142,6 @@ def render_markdown(report: GradeReport) -> str:
     """The report as Markdown for people: terminal, download, or the web page."""
     lines = [f"# Interview report: {report.question}", ""]
     lines.append(f"**Score: {report.score}/100** - graded by the {report.grader.kind} grader ({report.grader.model})")
-    if report.grader.fallback_reason:
-        lines.append(f"\n> The LLM grader failed ({report.grader.fallback_reason}); the offline grader graded this answer.")
     if report.usage is not None:
         u = report.usage
         lines.append(f"\nLLM usage: {u.prompt_tokens:,} prompt and {u.completion_tokens:,} completion tokens, ${u.cost_usd:.4f}.")

@@ -65,7 +65,8 @@ class GradingService:
                 log.info("the offline grader grades instead of %s: %s", model.model, exc.message)
                 grading = await self.run_cpu(self.offline.grade_transcript, rubric, transcript)
                 grading.grader.fallback_reason = f"{model.model}: {exc.message}"
-                notices.append(f"The LLM grader ({model.model}) failed: {exc.message}. The offline grader graded this answer instead.")
+                # Plain words for the candidate; the reason is in the log and in grader.fallback_reason.
+                notices.append(f"The LLM grader ({model.model}) could not grade this answer, so the offline grader did.")
         report = build_report(rubric, transcript, grading, notices=notices)
         report.practice_next = await self.run_cpu(recommend, self.bank, rubric, report, self.offline.embedder)
         return report

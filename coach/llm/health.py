@@ -29,20 +29,22 @@ class ProviderUnavailable(ProviderError):
     code = "provider_unavailable"
 
 
-# The fix for a provider failure, by what describe_error puts first (the exception's name or HTTP status).
+# The fix for a provider failure, by words in describe_error's line (lower case): the exception's
+# name, the HTTP status or the message. The first match wins.
 _ADVICE = (
-    (("AuthenticationError", "HTTP 401", "HTTP 403", "PermissionDenied"), "check COACH_API_KEY (or the provider's own key variable, such as OPENAI_API_KEY)"),
-    (("NotFoundError", "HTTP 404"), "check COACH_MODEL: the server does not serve that model (and COACH_API_BASE, if the path is wrong)"),
-    (("APIConnectionError", "ServiceUnavailable", "connect"), "check COACH_API_BASE: nothing answers there, or the server is down"),
-    (("no reply within", "Timeout"), "the endpoint accepts connections but does not answer in time: check that the server is running and the model is loaded, or raise COACH_FIRST_TOKEN_TIMEOUT_S"),
-    (("BadRequestError", "HTTP 400", "LLM Provider NOT provided"), "check COACH_MODEL: a litellm model string with its provider, such as openai/gpt-4o-mini or ollama/llama3.1"),
+    (("authenticationerror", "http 401", "http 403", "permissiondenied"), "check COACH_API_KEY (or the provider's own key variable, such as OPENAI_API_KEY)"),
+    (("notfounderror", "http 404"), "check COACH_MODEL: the server does not serve that model (and COACH_API_BASE, if the path is wrong)"),
+    (("apiconnectionerror", "serviceunavailable", "connection error", "connection refused", "cannot connect"), "check COACH_API_BASE: nothing answers there, or the server is down"),
+    (("no reply within", "timeout"), "the endpoint accepts connections but does not answer in time: check that the server is running and the model is loaded, or raise COACH_FIRST_TOKEN_TIMEOUT_S"),
+    (("badrequesterror", "http 400", "llm provider not provided"), "check COACH_MODEL: a litellm model string with its provider, such as openai/gpt-4o-mini or ollama/llama3.1"),
 )
 
 
 def advice(reason: str) -> str:
     """What an operator should change, given a provider failure's description."""
+    lowered = reason.lower()
     for needles, fix in _ADVICE:
-        if any(n in reason for n in needles):
+        if any(n in lowered for n in needles):
             return fix
     return "check COACH_MODEL, COACH_API_BASE and the key"
 
