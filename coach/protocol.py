@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError, field_validator
 
 from coach.bank.models import Difficulty, Kind
 from coach.errors import CoachError
@@ -36,6 +36,8 @@ class _Frame(BaseModel):
 # --- client to server -----------------------------------------------------------------------
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+# Ids and tokens the server hands out are short; anything longer is not one of ours.
+Id = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
 # practice: the coach's suggestions follow every turn; interview: only when the client asks
 # for a hint (nothing is computed, and no model is asked, for suggestions nobody sees).
 Mode = Literal["practice", "interview"]
@@ -56,9 +58,10 @@ class Resume(_Frame):
     """Reattach to a session; the server replays every frame with seq > last_seq."""
 
     type: Literal["resume"]
-    session_id: str
-    token: str
-    last_seq: int = Field(ge=0)
+    session_id: Id
+    token: Id
+    # A seq is stored as a signed 64-bit integer.
+    last_seq: int = Field(ge=0, le=2**63 - 1)
     mode: Mode = "practice"
 
 
@@ -67,6 +70,12 @@ class Say(_Frame):
 
     type: Literal["say"]
     text: Text
+
+    @field_validator("text")
+    @classmethod
+    def _no_nul(cls, value: str) -> str:
+        # U+0000 cannot be stored in a PostgreSQL text column; it carries no meaning in a turn.
+        return value.replace("\x00", "\ufffd")
 
 
 class Hint(_Frame):
@@ -96,11 +105,18 @@ def parse_client_frame(raw: str | bytes) -> Start | Resume | Say | Hint | End | 
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise ProtocolError("invalid_json", f"frame is not valid JSON: {exc.msg} at position {exc.pos}") from None
+    except RecursionError:
+        raise ProtocolError("invalid_json", "frame is nested too deeply") from None
+    except ValueError:  # an integer of more digits than Python converts (4,300)
+        raise ProtocolError("invalid_json", "frame holds a number too long to read") from None
     if not isinstance(data, dict):
         raise ProtocolError("invalid_frame", "a frame must be a JSON object with a 'type'")
+    if not _valid_unicode(data):
+        raise ProtocolError("invalid_frame", "frame text must be valid Unicode: it holds an unpaired surrogate (\\ud800-\\udfff)")
     kind = data.get("type")
     if kind not in CLIENT_TYPES:
-        raise ProtocolError("unknown_type", f"unknown frame type {kind!r}; expected one of {', '.join(CLIENT_TYPES)}")
+        shown = repr(kind)[:40]  # never echo a large field back
+        raise ProtocolError("unknown_type", f"unknown frame type {shown}; expected one of {', '.join(CLIENT_TYPES)}")
     try:
         return _client.validate_python(data)
     except ValidationError as exc:
@@ -108,6 +124,24 @@ def parse_client_frame(raw: str | bytes) -> Start | Resume | Say | Hint | End | 
             f"{'.'.join(str(p) for p in e['loc'][1:]) or 'frame'}: {e['msg']}" for e in exc.errors()[:3]
         )
         raise ProtocolError("invalid_frame", f"invalid {kind} frame: {problems}") from None
+
+
+def _valid_unicode(value: object, depth: int = 0) -> bool:
+    """No string anywhere in `value` holds an unpaired surrogate (JSON allows them; UTF-8
+    cannot encode them, so storing or echoing one would fail)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if depth > 32:  # deeper than any frame of ours: validation refuses its shape anyway
+        return True
+    if isinstance(value, dict):
+        return all(_valid_unicode(k, depth + 1) and _valid_unicode(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_valid_unicode(v, depth + 1) for v in value)
+    return True
 
 
 # --- server to client -----------------------------------------------------------------------

@@ -22,6 +22,7 @@ def app_factory():  # type: ignore[no-untyped-def]
 # keeps the GIL for up to the switch interval (5 ms by default) before the event loop that
 # streams replies gets it back; 1 ms bounds that wait on the path to every token.
 GIL_SWITCH_INTERVAL_S = 0.001
+WS_LAYER_FACTOR = 16
 
 
 def run(host: str | None = None, port: int | None = None) -> None:
@@ -44,8 +45,10 @@ def run(host: str | None = None, port: int | None = None) -> None:
         loop="uvloop",
         http="httptools",
         ws="websockets-sansio",
-        # Larger client frames are refused by the websocket layer with close code 1009.
-        ws_max_size=settings.max_frame_bytes,
+        # The handler refuses frames over max_frame_bytes with a frame_too_large error frame,
+        # then closes with 1009; the websocket layer cuts off (1009, no frame) only frames so
+        # large that reading them whole would itself be the attack.
+        ws_max_size=settings.max_frame_bytes * WS_LAYER_FACTOR,
         # Frames are small JSON (a reply arrives in pieces of a few words): compressing each one
         # costs CPU on the path to every token, and a zlib context per connection.
         ws_per_message_deflate=False,
