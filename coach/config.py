@@ -43,8 +43,20 @@ class Settings(BaseSettings):
     database_url: str | None = None
     # LLM tokens (prompt + completion) one interview may use before the offline coach takes over.
     session_token_budget: int = Field(default=200_000, gt=0)
+    # Redis (redis://host:6379/0) for state shared by several instances: the rate limits.
+    redis_url: str | None = None
+    # Rate limits ("N/second|minute|hour"): interviews started per client address, turns and
+    # hints per interview; open websockets per address; candidate turns in one interview.
+    limit_sessions: str = "10/minute"
+    limit_turns: str = "20/minute"
+    limit_hints: str = "10/minute"
+    max_connections_per_address: int = Field(default=20, ge=1)
+    max_turns_per_session: int = Field(default=200, ge=1)
     # Largest websocket frame accepted from a client; larger ones are refused (close code 1009).
     max_frame_bytes: int = Field(default=65_536, ge=1024)
+    # Web pages (origins such as https://coach.example.com) besides the service's own that may
+    # open interview websockets; "*" allows any. Clients that send no Origin (scripts) are welcome.
+    allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Logging: DEBUG, INFO, WARNING or ERROR; text lines or one JSON object per line.
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
@@ -60,7 +72,18 @@ class Settings(BaseSettings):
             return value
         return value.strip().upper() if value.strip().lower() in ("debug", "info", "warning", "error") else value.strip().lower()
 
-    @field_validator("model", "api_base", "api_key", "database_url", mode="before")
+    @field_validator("limit_sessions", "limit_turns", "limit_hints")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate such as 10/minute") from None
+        return value
+
+    @field_validator("model", "api_base", "api_key", "database_url", "redis_url", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -74,7 +97,7 @@ class Settings(BaseSettings):
                 return "postgresql+asyncpg://" + value[len(scheme) :]
         return value
 
-    @field_validator("fallback_models", mode="before")
+    @field_validator("fallback_models", "allowed_origins", mode="before")
     @classmethod
     def _split(cls, value: object) -> object:
         if isinstance(value, str):

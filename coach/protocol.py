@@ -224,6 +224,8 @@ class Error(_Server):
     type: Literal["error"] = "error"
     code: str
     message: str
+    # rate_limited: seconds until the refused frame would be accepted.
+    retry_after_s: float | None = None
 
 
 class Pong(_Server):

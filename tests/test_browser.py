@@ -74,7 +74,7 @@ def say(page, text: str) -> None:
 
 
 def test_a_whole_interview_with_a_dropped_connection(server, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page.goto(server + "/")
     expect(page.get_by_role("heading", name="Practise an interview")).to_be_visible()
     expect(page.get_by_role("button", name="Start: A URL shortener")).to_be_visible()
@@ -131,14 +131,14 @@ def test_a_whole_interview_with_a_dropped_connection(server, browser):
     page.goto(server + "/" + page.locator("#h-table a").get_attribute("href"))
     expect(page.locator("#r-score")).to_have_text(SCORE, timeout=20_000)
     permanent = page.locator("#r-link").get_attribute("href")
-    phone = browser.new_page(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    phone = browser.new_page(bypass_csp=True, viewport={"width": 390, "height": 844}, color_scheme="dark")
     phone.goto(permanent)
     expect(phone.locator("#r-score")).to_have_text(SCORE, timeout=20_000)
     shot(phone, "6-report-phone-dark")
 
 
 def test_start_screen_filters_interview_mode_and_an_answer_that_never_arrived(server, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page.goto(server + "/")
     cards = page.locator("#questions li")
     expect(cards.first).to_be_visible()
@@ -196,7 +196,7 @@ def test_start_screen_filters_interview_mode_and_an_answer_that_never_arrived(se
 def test_a_reply_that_starts_over_replaces_the_part_that_had_arrived(server, browser):
     # The frames a client gets when the server was killed mid-reply and restarted
     # (test_serve_e2e drives the server side): part of a turn, the notice, the whole turn.
-    page = browser.new_page()
+    page = browser.new_page(bypass_csp=True, )
     page.goto(server + "/")
     page.get_by_role("button", name="Start: A URL shortener").click()
     transcript = page.locator("#transcript")
@@ -219,7 +219,7 @@ def test_a_reply_that_starts_over_replaces_the_part_that_had_arrived(server, bro
 
 
 def test_voice_controls_only_where_the_browser_has_speech(server, browser):
-    page = browser.new_page()
+    page = browser.new_page(bypass_csp=True, )
     page.add_init_script("delete window.SpeechRecognition; delete window.webkitSpeechRecognition; delete window.speechSynthesis;")
     page.goto(server + "/")
     page.get_by_role("button", name="Start: A URL shortener").click()
@@ -227,7 +227,7 @@ def test_voice_controls_only_where_the_browser_has_speech(server, browser):
     expect(page.locator("#mic")).to_be_hidden()
     expect(page.locator("#speak-label")).to_be_hidden()
 
-    page = browser.new_page()
+    page = browser.new_page(bypass_csp=True, )
     page.goto(server + "/#/")
     page.get_by_role("button", name="Start: A URL shortener").click()
     expect(page.locator("#transcript li.interviewer").first).to_be_visible(timeout=20_000)
@@ -247,7 +247,7 @@ def tab_to(page, name: str, limit: int = 80) -> None:
 
 
 def test_an_interview_with_the_keyboard_alone(server, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page.goto(server + "/")
     expect(page.locator("#questions li").first).to_be_visible()
     tab_to(page, "Start: A URL shortener")
@@ -267,3 +267,21 @@ def test_an_interview_with_the_keyboard_alone(server, browser):
     tab_to(page, "End & grade")
     page.keyboard.press("Enter")
     expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)
+
+
+def test_the_page_and_the_api_docs_work_under_their_content_security_policy(server, browser):
+    # The other tests bypass the policy so that Playwright may evaluate script in the page;
+    # this one keeps it and fails on any violation the page itself causes.
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(server + "/")
+    page.get_by_role("button", name="Start: A URL shortener").click()
+    transcript = page.locator("#transcript")
+    expect(transcript.locator("li.interviewer").first).to_contain_text("Design a service", timeout=20_000)
+    say(page, "How many new links per month?")
+    expect(transcript.locator("li.interviewer").nth(1)).to_contain_text("100M new short links per month", timeout=20_000)
+    page.goto(server + "/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Coach", timeout=20_000)
+    page.close()
+    assert violations == []

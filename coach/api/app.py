@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import importlib.util
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,7 +15,8 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from coach import __version__
-from coach.api import errors, rest, ws
+from coach.api import errors, rest, security, ws
+from coach.api.rate_limits import RateLimits
 from coach.bank import load_bank
 from coach.config import Settings, get_settings
 from coach.grading.embedder import get_embedder
@@ -31,6 +33,8 @@ from coach.tasks import drain
 
 log = logging.getLogger("coach")
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+# Swagger UI's files as the fastapi-offline package ships them (only its files are used).
+DOCS_ASSETS = Path(importlib.util.find_spec("fastapi_offline").origin).parent / "static"  # type: ignore[arg-type, union-attr]
 
 
 def build_services(settings: Settings) -> Services:
@@ -109,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.services = services
         app.state.interviews = interviews
         app.state.handlers = handlers
+        app.state.limits = RateLimits(settings)
         log.info("coach %s ready; provider: %s; database: %s", __version__, settings.describe_provider(), services.store.safe_url)
         try:
             yield
@@ -127,11 +132,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Live mock interviews for system-design and technical-leadership rounds",
         lifespan=lifespan,
+        # /docs is served below from the swagger-ui-bundle package: the default loads a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     errors.install(app)
+    security.install_headers(app)
     app.include_router(rest.router)
     app.include_router(ws.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/docs-assets", StaticFiles(directory=DOCS_ASSETS), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> FileResponse:
+        """The API reference (Swagger UI), without any request outside this service."""
+        return FileResponse(STATIC_DIR / "docs.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
     @app.get("/", include_in_schema=False)
     async def index() -> FileResponse:

@@ -9,7 +9,8 @@ from pydantic import BaseModel
 
 from coach.errors import BankError, CoachError, InvalidInput, ProviderError, UnknownQuestion
 from coach.interview.manager import Unauthorized
-from coach.interview.errors import Busy, SessionEnded
+from coach.interview.errors import Busy, SessionEnded, TurnLimit
+from coach.api.rate_limits import RateLimited
 from coach.protocol import Error, ProtocolError
 from coach.storage import StorageError
 
@@ -32,6 +33,8 @@ STATUS: dict[type[CoachError], int] = {
     InvalidInput: 422,
     ProtocolError: 422,
     Busy: 409,
+    TurnLimit: 409,
+    RateLimited: 429,
     SessionEnded: 409,
     ProviderError: 502,
     StorageError: 503,
@@ -79,7 +82,8 @@ def status_for(exc: CoachError) -> int:
 
 def error_frame(exc: CoachError) -> str:
     """A websocket error frame; it answers one connection, so it carries seq 0."""
-    return Error(code=exc.code, message=exc.message).model_dump_json()
+    retry = getattr(exc, "retry_after_s", None)
+    return Error(code=exc.code, message=exc.message, retry_after_s=retry).model_dump_json(exclude_none=True)
 
 
 def install(app: FastAPI) -> None:
@@ -93,4 +97,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(CoachError)
     async def _coach_error(_request: Request, exc: CoachError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+        if isinstance(exc, RateLimited):
+            headers = {"Retry-After": str(int(exc.retry_after_s + 0.999))}
         return JSONResponse(_body(exc.code, exc.message), status_code=status_for(exc), headers=headers)

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from coach import __version__
 from coach.api.deps import ServicesDep
 from coach.api.errors import NotReady, Unauthenticated, error_responses
+from coach.api.security import REPORT_CSP
 from coach.api.templates import render_report_html
 from coach.bank.models import Company, Difficulty, Kind, Question
 from coach.grading.models import GradeReport, LLMUsage
@@ -126,6 +127,9 @@ async def metrics(services: ServicesDep) -> Response:
     return Response(services.metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
 
+NO_STORE = "no-store"
+
+
 class SessionSummary(BaseModel):
     """An interview as stored: its state, score and LLM usage (never the token)."""
 
@@ -150,9 +154,12 @@ async def _own_session(services: Services, session_id: str, authorization: str |
 
 
 @router.get("/api/sessions/{session_id}", tags=["sessions"], responses=error_responses(401, 404, 422))
-async def get_session(session_id: str, services: ServicesDep, authorization: Annotated[str | None, Header()] = None) -> SessionSummary:
+async def get_session(
+    session_id: str, services: ServicesDep, response: Response, authorization: Annotated[str | None, Header()] = None
+) -> SessionSummary:
     """One interview's state, score and LLM usage; needs `Authorization: Bearer <session token>`."""
     row = await _own_session(services, session_id, authorization)
+    response.headers["Cache-Control"] = NO_STORE
     return SessionSummary(
         id=row.id,
         question_id=row.question_id,
@@ -184,8 +191,10 @@ async def get_report(
     if body is None:
         raise NotReady("this interview has not ended yet; send an 'end' frame to grade it")
     fmt = _pick_format(format, accept)
+    # A report is the candidate's own: never kept by a shared cache or the browser's.
+    private = {"Cache-Control": NO_STORE}
     if fmt == "md":
-        return PlainTextResponse(render_markdown(GradeReport.model_validate(body)), media_type="text/markdown; charset=utf-8")
+        return PlainTextResponse(render_markdown(GradeReport.model_validate(body)), media_type="text/markdown; charset=utf-8", headers=private)
     if fmt == "html":
-        return HTMLResponse(render_report_html(GradeReport.model_validate(body)))
-    return JSONResponse(body)
+        return HTMLResponse(render_report_html(GradeReport.model_validate(body)), headers={**private, "Content-Security-Policy": REPORT_CSP})
+    return JSONResponse(body, headers=private)

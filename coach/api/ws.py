@@ -7,6 +7,8 @@ import logging
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from coach.api.rate_limits import RateLimited, RateLimits
+from coach.api.security import origin_allowed
 from coach.api.errors import error_frame
 from coach.errors import CoachError
 from coach.interview.manager import Interviews
@@ -31,6 +33,17 @@ class AlreadyInSession(CoachError):
         super().__init__("this connection already has a session; open a new connection for another one")
 
 
+async def _refuse(ws: WebSocket, code: int, reason: str, frame: str | None = None) -> None:
+    """Accept only to say why, then close: a refused handshake reaches a page as a bare 403."""
+    try:
+        await ws.accept()
+        if frame is not None:
+            await ws.send_text(frame)
+        await ws.close(code=code, reason=reason)
+    except (WebSocketDisconnect, RuntimeError):  # the client left first
+        pass
+
+
 @router.websocket("/ws/interview")
 async def interview(ws: WebSocket) -> None:
     interviews: Interviews = ws.app.state.interviews
@@ -40,7 +53,18 @@ async def interview(ws: WebSocket) -> None:
     me = asyncio.current_task()
     assert me is not None
     handlers.add(me)  # type: ignore[arg-type]
-    await ws.accept()
+    origin = ws.headers.get("origin")
+    limits: RateLimits = ws.app.state.limits
+    address = ws.client.host if ws.client else "unknown"
+    if not origin_allowed(origin, ws.headers.get("host"), ws.app.state.services.settings.allowed_origins):
+        handlers.discard(me)  # type: ignore[arg-type]
+        await _refuse(ws, 1008, f"origin {origin[:60]} is not allowed (COACH_ALLOWED_ORIGINS)")
+        return
+    if not limits.connect(address):
+        handlers.discard(me)  # type: ignore[arg-type]
+        too_many = RateLimited(f"too many open connections from your address (at most {limits.max_connections})", 5.0)
+        await _refuse(ws, 1013, "too many connections from this address", error_frame(too_many))
+        return
     connections = ws.app.state.services.metrics.connections
     connections.inc()
     send_lock = asyncio.Lock()
@@ -51,6 +75,7 @@ async def interview(ws: WebSocket) -> None:
 
     session: InterviewSession | None = None
     try:
+        await ws.accept()
         while True:
             message = await ws.receive()
             if message["type"] == "websocket.disconnect":
@@ -75,14 +100,17 @@ async def interview(ws: WebSocket) -> None:
                     if session is not None:
                         raise AlreadyInSession()
                     if isinstance(frame, Start):
+                        await limits.hit("session", address)
                         session = await interviews.start(frame, send)
                     else:
                         session = await interviews.resume(frame, send)
                 elif session is None:
                     raise NoSession(frame.type)
                 elif isinstance(frame, Say):
+                    await limits.hit("turn", session.id)
                     await session.say(frame.text)
                 elif isinstance(frame, Hint):
+                    await limits.hit("hint", session.id)
                     await session.hint()
                 elif isinstance(frame, End):
                     await session.end()
@@ -94,6 +122,7 @@ async def interview(ws: WebSocket) -> None:
         log.exception("websocket handler failed")
         await ws.close(code=1011)
     finally:
+        limits.disconnect(address)
         connections.dec()
         handlers.discard(me)  # type: ignore[arg-type]
         if session is not None:

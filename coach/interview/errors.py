@@ -17,3 +17,10 @@ class Busy(CoachError):
 
     def __init__(self) -> None:
         super().__init__("the interviewer is still answering; send your next turn after interviewer.done")
+
+
+class TurnLimit(CoachError):
+    code = "turn_limit"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"this interview has reached its {limit} turns (COACH_MAX_TURNS_PER_SESSION); send 'end' for the report")

@@ -29,7 +29,7 @@ from coach.interview.coverage import CoverageTracker
 from coach.interview.llm_turn import LLMTurns
 from coach.interview.frames import FrameChannel, Send
 from coach.interview.offline_turn import OfflineReplies
-from coach.interview.errors import Busy, SessionEnded
+from coach.interview.errors import Busy, SessionEnded, TurnLimit
 from coach.interview.phases import PhaseState, current_phase, plan_for
 from coach.interview.services import Services
 from coach.interview.turn_state import State, TurnState
@@ -181,6 +181,9 @@ class InterviewSession:
             raise SessionEnded()
         if self.state is State.replying:
             raise Busy()
+        limit = self.services.settings.max_turns_per_session
+        if len(self.candidate_turns()) >= limit:
+            raise TurnLimit(limit)
         self.turn_state.to(State.replying)
         turn = len(self.turns) + 1
         try:
