@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     limit_hints: str = "10/minute"
     max_connections_per_address: int = Field(default=20, ge=1)
     max_turns_per_session: int = Field(default=200, ge=1)
+    # A request whose headers are not complete this many seconds after they start is dropped
+    # (slow clients must not hold connections); a websocket with no frame from its client for
+    # idle_timeout_s is closed with an idle_timeout notice (its session stays resumable).
+    header_timeout_s: float = Field(default=10.0, gt=0)
+    idle_timeout_s: float = Field(default=1800.0, gt=0)
     # Largest websocket frame accepted from a client; larger ones are refused (close code 1009).
     max_frame_bytes: int = Field(default=65_536, ge=1024)
     # Web pages (origins such as https://coach.example.com) besides the service's own that may

@@ -34,13 +34,14 @@ class Metrics:
         self.provider_errors = Counter("coach_provider_errors", "Failed or refused model calls, by reason", ["reason"], registry=r)
         self.tokens = Counter("coach_llm_tokens", "LLM tokens used, as the server reported them or estimated", ["type"], registry=r)
         self.cost = Counter("coach_llm_cost_usd", "LLM cost in US dollars, where the model's price is known", registry=r)
-        self.cpu_queue = Gauge("coach_cpu_queue_depth", "Jobs waiting for the CPU worker (coverage, suggestions, grading)", registry=r)
+        self.cpu_queue = Gauge("coach_cpu_queue_depth", "Jobs waiting for a CPU lane (quick: turn by turn; heavy: long turns, grading)", ["lane"], registry=r)
         self.provider_state = Gauge("coach_provider_up", "1 while the model provider is not in a cool-down (absent offline)", registry=r)
 
-    def watch(self, *, live: Callable[[], int], cpu_queue: Callable[[], int], provider_up: Callable[[], float] | None) -> None:
+    def watch(self, *, live: Callable[[], int], cpu_queue: dict[str, Callable[[], int]], provider_up: Callable[[], float] | None) -> None:
         """Read these gauges from their owners when scraped."""
         self.sessions_live.set_function(live)
-        self.cpu_queue.set_function(cpu_queue)
+        for lane, depth in cpu_queue.items():
+            self.cpu_queue.labels(lane).set_function(depth)
         if provider_up is not None:
             self.provider_state.set_function(provider_up)
 

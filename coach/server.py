@@ -10,6 +10,7 @@ import uvicorn
 
 from coach import logs, startup
 from coach.config import get_settings
+from coach.http_timeouts import protocol_with_header_timeout, raise_open_files_limit
 
 
 def app_factory():  # type: ignore[no-untyped-def]
@@ -36,14 +37,21 @@ def run(host: str | None = None, port: int | None = None) -> None:
     startup.check_database(settings)
     log_config = logs.config(settings.log_level, settings.log_format)
     logging.config.dictConfig(log_config)
-    logging.getLogger("coach").info("starting on http://%s:%s (provider: %s)", host, port, settings.describe_provider())
+    open_files = raise_open_files_limit()
+    logging.getLogger("coach").info("starting on http://%s:%s (provider: %s; open files up to %s)", host, port, settings.describe_provider(), open_files)
     uvicorn.run(
         "coach.server:app_factory",
         factory=True,
         host=host,
         port=port,
         loop="uvloop",
-        http="httptools",
+        http=protocol_with_header_timeout(settings.header_timeout_s),
+        # Idle keep-alive HTTP connections close after this many seconds (uvicorn's own timer).
+        timeout_keep_alive=5,
+        # The websocket layer pings every client; one that stops answering is dropped (its
+        # session stays resumable).
+        ws_ping_interval=20.0,
+        ws_ping_timeout=20.0,
         ws="websockets-sansio",
         # The handler refuses frames over max_frame_bytes with a frame_too_large error frame,
         # then closes with 1009; the websocket layer cuts off (1009, no frame) only frames so

@@ -48,4 +48,5 @@ def test_a_session_with_a_failing_model_shows_in_the_metrics(tmp_path):
     assert after[("coach_provider_errors_total", (("reason", "http_5xx"),))] == 1
     assert after[("coach_first_delta_seconds_count", ())] == 2
     assert after[("coach_llm_tokens_total", (("type", "prompt"),))] > 0 and ("coach_llm_cost_usd_total", ()) in after
-    assert after[("coach_cpu_queue_depth", ())] == 0 and after[("coach_provider_up", ())] == 1
+    assert after[("coach_cpu_queue_depth", (("lane", "quick"),))] == 0 and after[("coach_cpu_queue_depth", (("lane", "heavy"),))] == 0
+    assert after[("coach_provider_up", ())] == 1

@@ -43,15 +43,17 @@ def build_services(settings: Settings) -> Services:
     provider = metered_provider(provider_from_settings(settings), settings, metrics)
     # One ONNX thread: grading shares the machine with the event loop that streams replies.
     grader = OfflineGrader(get_embedder(threads=1), bank=bank, cache_dir=settings.cache_dir)
-    cpu = cpu_worker()
+    cpu, heavy = cpu_worker(), cpu_worker("coach-heavy")
     return Services(
         settings=settings,
         bank=bank,
         store=Store(settings.resolved_database_url),
         provider=provider,
         grader=grader,
-        grading=GradingService(bank, provider, offline=grader, run_cpu=runner(cpu)),
+        # Grading a whole interview is heavy work: it never holds up anyone's next turn.
+        grading=GradingService(bank, provider, offline=grader, run_cpu=runner(heavy)),
         cpu=cpu,
+        heavy=heavy,
         metrics=metrics,
     )
 
@@ -106,7 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         services.metrics.watch(
             live=lambda: len(interviews.live),
             # The worker's own queue: jobs submitted and not yet started.
-            cpu_queue=lambda: services.cpu._work_queue.qsize(),
+            cpu_queue={"quick": lambda: services.cpu._work_queue.qsize(), "heavy": lambda: services.heavy._work_queue.qsize()},
             provider_up=(lambda: float(health.state != "down")) if health else None,
         )
         handlers: set[asyncio.Task[None]] = set()
@@ -126,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await interviews.close()
             await services.store.close()
             services.cpu.shutdown(wait=False, cancel_futures=True)
+            services.heavy.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(
         title="Coach",

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from coach.errors import BankError, CoachError, InvalidInput, ProviderError, UnknownQuestion
 from coach.interview.manager import Unauthorized
-from coach.interview.errors import Busy, SessionEnded, TurnLimit
+from coach.interview.errors import Busy, SessionEnded, Superseded, TurnLimit
 from coach.api.rate_limits import RateLimited
 from coach.protocol import Error, ProtocolError
 from coach.storage import StorageError
@@ -34,6 +34,7 @@ STATUS: dict[type[CoachError], int] = {
     ProtocolError: 422,
     Busy: 409,
     TurnLimit: 409,
+    Superseded: 409,
     RateLimited: 429,
     SessionEnded: 409,
     ProviderError: 502,

@@ -11,9 +11,10 @@ from coach.api.rate_limits import RateLimited, RateLimits
 from coach.api.security import origin_allowed
 from coach.api.errors import error_frame
 from coach.errors import CoachError
+from coach.interview.errors import Superseded
 from coach.interview.manager import Interviews
 from coach.interview.session import InterviewSession
-from coach.protocol import End, Hint, Ping, Pong, ProtocolError, Resume, Say, Start, parse_client_frame
+from coach.protocol import End, Hint, Notice, Ping, Pong, ProtocolError, Resume, Say, Start, parse_client_frame
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -33,6 +34,26 @@ class AlreadyInSession(CoachError):
         super().__init__("this connection already has a session; open a new connection for another one")
 
 
+class Connection:
+    """One websocket as a session sees it: frames go out one at a time, and a newer
+    connection to the same session can take over (this one is then told and closed)."""
+
+    def __init__(self, ws: WebSocket) -> None:
+        self.ws = ws
+        self._lock = asyncio.Lock()
+
+    async def __call__(self, text: str) -> None:
+        async with self._lock:
+            await self.ws.send_text(text)
+
+    async def supersede(self) -> None:
+        try:
+            await self(error_frame(Superseded()))
+            await self.ws.close(code=1000, reason="superseded by a newer connection")
+        except Exception:  # already gone
+            pass
+
+
 async def _refuse(ws: WebSocket, code: int, reason: str, frame: str | None = None) -> None:
     """Accept only to say why, then close: a refused handshake reaches a page as a bare 403."""
     try:
@@ -48,6 +69,7 @@ async def _refuse(ws: WebSocket, code: int, reason: str, frame: str | None = Non
 async def interview(ws: WebSocket) -> None:
     interviews: Interviews = ws.app.state.interviews
     limit: int = ws.app.state.services.settings.max_frame_bytes
+    idle_s: float = ws.app.state.services.settings.idle_timeout_s
     # Registered so that shutdown can stop this handler before the store closes under it.
     handlers: set[asyncio.Task[None]] = ws.app.state.handlers
     me = asyncio.current_task()
@@ -67,17 +89,20 @@ async def interview(ws: WebSocket) -> None:
         return
     connections = ws.app.state.services.metrics.connections
     connections.inc()
-    send_lock = asyncio.Lock()
-
-    async def send(text: str) -> None:
-        async with send_lock:
-            await ws.send_text(text)
+    send = Connection(ws)
 
     session: InterviewSession | None = None
     try:
         await ws.accept()
         while True:
-            message = await ws.receive()
+            try:
+                async with asyncio.timeout(idle_s):
+                    message = await ws.receive()
+            except TimeoutError:
+                # Not stored (seq 0): it is about this connection, not the interview.
+                await send(Notice(code="idle_timeout", message=f"Closed after {idle_s / 60:g} minutes without a frame; resume to continue.").model_dump_json())
+                await ws.close(code=1000, reason="idle")
+                break
             if message["type"] == "websocket.disconnect":
                 break
             raw = message.get("text")
@@ -106,14 +131,16 @@ async def interview(ws: WebSocket) -> None:
                         session = await interviews.resume(frame, send)
                 elif session is None:
                     raise NoSession(frame.type)
-                elif isinstance(frame, Say):
-                    await limits.hit("turn", session.id)
-                    await session.say(frame.text)
-                elif isinstance(frame, Hint):
-                    await limits.hit("hint", session.id)
-                    await session.hint()
-                elif isinstance(frame, End):
-                    await session.end()
+                else:
+                    session.check_connection(send)  # a connection a newer one displaced may not act
+                    if isinstance(frame, Say):
+                        await limits.hit("turn", session.id)
+                        await session.say(frame.text)
+                    elif isinstance(frame, Hint):
+                        await limits.hit("hint", session.id)
+                        await session.hint()
+                    elif isinstance(frame, End):
+                        await session.end()
             except CoachError as exc:
                 await send(error_frame(exc))
     except WebSocketDisconnect:

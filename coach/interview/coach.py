@@ -19,6 +19,7 @@ from coach.storage import Turn, said_by
 
 log = logging.getLogger(__name__)
 Source = Literal["model", "offline"]
+SUGGEST_CHARS = 4000
 
 
 class Coach:
@@ -40,10 +41,14 @@ class Coach:
         return items, source
 
     async def _make(self, turns: Sequence[Turn], provider: Provider | None) -> tuple[list[Suggestion], Source]:
-        candidate_text = said_by(turns, "candidate", "\n")
+        # What the candidate said lately is what the suggestions are about; a bounded amount of
+        # it keeps the cost of a suggestion flat however long the interview (or a pasted essay).
+        candidate_text = said_by(turns, "candidate", "\n")[-SUGGEST_CHARS:]
         bank, embedder = self.services.bank, self.services.grader.embedder
         said = said_by(turns, "interviewer")
-        offline = await self.services.run_cpu(suggest, bank, self.question, candidate_text, self.tracker.covered, embedder, 6, said)
+        latest = next((t.text for t in reversed(turns) if t.role == "candidate"), "")
+        run = self.services.run_for(len(latest))
+        offline = await run(suggest, bank, self.question, candidate_text, self.tracker.covered, embedder, 6, said)
         if provider is None or not candidate_text:
             return offline, "offline"
         uncovered = [kp.text for kp in self.question.key_points if kp.id not in self.tracker.covered]

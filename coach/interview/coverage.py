@@ -21,6 +21,9 @@ from coach.grading.speakers import Role
 
 
 LIVE_WINDOWS = 2
+# The meter reads at most this much of one turn, so that a pasted essay costs a bounded amount
+# of CPU per turn; the report grades every word.
+LIVE_TURN_CHARS = 6000
 
 
 class CoverageTracker:
@@ -41,6 +44,7 @@ class CoverageTracker:
         # A point once covered stays covered while the interview goes on: only the others are
         # judged again (the report at the end grades everything afresh).
         settled = {v.id: v for v in self.last.verdicts if v.status == "covered"} if self.last else {}
+        turns = [(role, text[:LIVE_TURN_CHARS] if role == "candidate" else text) for role, text in turns]
         grading = self.grader.grade_transcript(self.rubric, read_turns(turns), settled)
         now = {v.id for v in grading.verdicts if v.status == "covered"}
         new = now - self.covered

@@ -24,3 +24,10 @@ class TurnLimit(CoachError):
 
     def __init__(self, limit: int) -> None:
         super().__init__(f"this interview has reached its {limit} turns (COACH_MAX_TURNS_PER_SESSION); send 'end' for the report")
+
+
+class Superseded(CoachError):
+    code = "superseded"
+
+    def __init__(self) -> None:
+        super().__init__("this interview was resumed on another connection (another tab or device); reload this page to continue here")

@@ -48,9 +48,11 @@ class FrameChannel:
         except Exception:  # the connection went away; the frame is stored for resume
             self._send = None
 
-    async def attach(self, send: Send, last_seq: int) -> None:
-        """Replay every stored frame after `last_seq`, then deliver new frames to `send`."""
+    async def attach(self, send: Send, last_seq: int) -> Send | None:
+        """Replay every stored frame after `last_seq`, then deliver new frames to `send`.
+        Returns the connection `send` displaced, if any."""
         async with self._lock:
+            previous = self._send if self._send is not send else None
             # A server that died while storing a delta it had sent leaves the client one frame
             # ahead of the store. That delta's reply starts again; its frames must not reuse
             # the seq the client already has.
@@ -58,10 +60,14 @@ class FrameChannel:
             self._send = send
             for body in await self.store.frames_after(self.session_id, last_seq):
                 await self._deliver(body)
+        return previous
 
     def detach(self, send: Send) -> None:
         if self._send is send:
             self._send = None
+
+    def holds(self, send: Send) -> bool:
+        return self._send is send
 
     @property
     def attached(self) -> bool:

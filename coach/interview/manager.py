@@ -64,6 +64,7 @@ class Interviews:
         row = await self.services.store.create_session(session_id, token, question.id, provider, prompts)
         session = InterviewSession(self.services, row, question, [], 0)
         session.mode = frame.mode
+        session.when_idle = lambda: self._forget(session)
         self.live[session_id] = session
         self.services.metrics.sessions_started.labels(frame.mode).inc()
         log.info("session %s started: question %s, %s mode, %s", session_id, question.id, frame.mode, provider)
@@ -78,7 +79,10 @@ class Interviews:
         bind_session(row.id)
         session = await self._load(row.id)
         session.mode = frame.mode
-        await session.attach(send, frame.last_seq)
+        displaced = await session.attach(send, frame.last_seq)
+        supersede = getattr(displaced, "supersede", None)
+        if supersede is not None:
+            await supersede()
         if session.reply_pending:
             session.start_reply(again=True)
         return session
@@ -95,8 +99,9 @@ class Interviews:
             question = self.services.bank.get(row.question_id)
             session = InterviewSession(self.services, row, question, await store.turns(session_id), await store.last_seq(session_id))
             if session.candidate_turns():
-                await self.services.run_cpu(session.tracker.update, session.said())
+                await self.services.run_heavy(session.tracker.update, session.said())
             session.phase_name = session.phase().plan.name
+            session.when_idle = lambda: self._forget(session)
             self.live[session_id] = session
         self._loading.pop(session_id, None)
         return session
@@ -108,7 +113,12 @@ class Interviews:
         self.live.clear()
 
     def release(self, session: InterviewSession, send: Send) -> None:
-        """The connection is gone; forget the session once nothing is running for it."""
+        """The connection is gone; forget the session once nothing is running for it (now,
+        or when its last reply or background work ends: see InterviewSession.when_idle)."""
         session.detach(send)
+        self._forget(session)
+
+    def _forget(self, session: InterviewSession) -> None:
+        """Drop an idle session from memory; `resume` reloads it from the store."""
         if session.idle and self.live.get(session.id) is session:
             del self.live[session.id]

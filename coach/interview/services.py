@@ -19,12 +19,17 @@ from coach.metrics import Metrics
 from coach.storage import Store
 
 T = TypeVar("T")
+QUICK_TURN_CHARS = 1500
 
 
-def cpu_worker() -> ThreadPoolExecutor:
-    """One worker for the coach's CPU-bound work (embeddings, coverage, suggestions, grading),
-    so that it never takes more than one core from the event loop that streams replies."""
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-cpu")
+def cpu_worker(name: str = "coach-cpu") -> ThreadPoolExecutor:
+    """One worker thread for the coach's CPU-bound work (embeddings, coverage, suggestions,
+    grading). There are two lanes of one thread each (see Services): a quick one for what a
+    candidate waits on turn by turn, and a heavy one for long turns and whole transcripts, so
+    that a candidate pasting essays, or an interview being graded, never queues in front of an
+    ordinary turn. The model runtime releases the interpreter's lock while it computes, so the
+    lanes share the cores with the event loop rather than stalling it."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
 
 
 def runner(executor: ThreadPoolExecutor) -> Callable[..., Awaitable[Any]]:
@@ -47,8 +52,19 @@ class Services:
     grader: OfflineGrader
     grading: GradingService
     cpu: ThreadPoolExecutor = field(default_factory=cpu_worker)
+    heavy: ThreadPoolExecutor = field(default_factory=lambda: cpu_worker("coach-heavy"))
     metrics: Metrics = field(default_factory=Metrics)
     replies_first: RepliesFirst = field(default_factory=RepliesFirst)
 
     async def run_cpu(self, fn: Callable[..., T], *args: Any) -> T:
+        """The quick lane: small jobs a candidate is waiting on."""
         return await runner(self.cpu)(fn, *args)
+
+    async def run_heavy(self, fn: Callable[..., T], *args: Any) -> T:
+        """The heavy lane: long turns, whole transcripts, grading."""
+        return await runner(self.heavy)(fn, *args)
+
+    def run_for(self, chars: int) -> Callable[..., Awaitable[Any]]:
+        """The lane for scoring a turn of `chars` characters: a pasted essay rather than
+        something said goes to the heavy lane, behind nobody's ordinary turn."""
+        return self.run_heavy if chars > QUICK_TURN_CHARS else self.run_cpu

@@ -14,25 +14,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from coach.bank.models import Question
-from coach.grading.models import LLMUsage
 from coach.grading.rubric import Rubric
-from coach.grading.passages import read_turns
 from coach.grading.speakers import Role
 from coach.interview import offline_interviewer
+from coach.interview.closing import grade_interview
 from coach.interview.coach import Coach
 from coach.interview.coverage import CoverageTracker
 from coach.interview.llm_turn import LLMTurns
 from coach.interview.frames import FrameChannel, Send
 from coach.interview.offline_turn import OfflineReplies
-from coach.interview.errors import Busy, SessionEnded, TurnLimit
+from coach.interview.errors import Busy, SessionEnded, Superseded, TurnLimit
 from coach.interview.phases import PhaseState, current_phase, plan_for
 from coach.interview.services import Services
 from coach.interview.turn_state import State, TurnState
+from coach.interview.work import SessionWork
 from coach.llm.base import Provider
 from coach.protocol import (
     Coverage,
@@ -72,30 +71,29 @@ class InterviewSession:
         self.llm = LLMTurns(self, row.prompt_tokens + row.completion_tokens)
         self.phase_name: str | None = None
         self.mode: Mode = "practice"  # what the attached client shows; see protocol.Mode
-        self._reply: asyncio.Task[None] | None = None
-        self._background: set[asyncio.Task[None]] = set()
-        self._starting = False  # a reply is under way and has sent nothing yet
-        self._asked_at: float | None = None  # when the candidate's turn awaiting its first delta was stored
+        self.work = SessionWork(services)
+        self.work.on_done = self._work_done
+        # Called when the session has no connection and no work left (the manager forgets it).
+        self.when_idle: Callable[[], None] | None = None
 
     # -- frames -----------------------------------------------------------------------------
 
     async def emit(self, frame: _Server) -> None:
         await self.frames.emit(frame)
         if isinstance(frame, (InterviewerDelta, InterviewerDone, Notice)):
-            if self._asked_at is not None and isinstance(frame, InterviewerDelta):
-                self.services.metrics.first_delta.observe(time.monotonic() - self._asked_at)
-                self._asked_at = None
-            self._started()
+            if isinstance(frame, InterviewerDelta):
+                self.work.first_delta()
+            self.work.started()
 
-    def _started(self) -> None:
-        """The reply under way has sent its first frame (or ended): background work may run."""
-        if self._starting:
-            self._starting = False
-            self.services.replies_first.end()
+    async def attach(self, send: Send, last_seq: int) -> Send | None:
+        """Replay every stored frame after `last_seq`, then deliver new frames to `send`;
+        the connection this displaced, if any."""
+        return await self.frames.attach(send, last_seq)
 
-    async def attach(self, send: Send, last_seq: int) -> None:
-        """Replay every stored frame after `last_seq`, then deliver new frames to `send`."""
-        await self.frames.attach(send, last_seq)
+    def check_connection(self, send: Send) -> None:
+        """Only the newest connection may act on the session."""
+        if not self.frames.holds(send):
+            raise Superseded()
 
     def detach(self, send: Send) -> None:
         self.frames.detach(send)
@@ -106,7 +104,7 @@ class InterviewSession:
 
     @property
     def idle(self) -> bool:
-        return self.state is not State.replying and not self._background and not self.attached
+        return self.state is not State.replying and not self.work.background and not self.attached
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -192,20 +190,22 @@ class InterviewSession:
             self.turn_state.to(State.active)
             raise
         self.turns.append(Turn(turn=turn, role="candidate", text=text))
-        self._asked_at = time.monotonic()
+        self.work.turn_stored()
         self.start_reply()
 
     def start_reply(self, *, again: bool = False) -> None:
         """Answer the latest candidate turn in the background. `again`: an earlier reply to it
         was cut off (the server stopped mid-reply), and the client may hold part of it."""
         self.turn_state.to(State.replying)
-        self._starting = True
-        self.services.replies_first.begin()
-        self._reply = asyncio.create_task(self._respond(again))
+        self.work.start_reply(self._respond(again))
+
+    def _work_done(self) -> None:
+        if self.idle and self.when_idle is not None:
+            self.when_idle()
 
     def tasks(self) -> set[asyncio.Task[None]]:
         """Work still running for this session."""
-        return {t for t in (self._reply, *self._background) if t is not None and not t.done()}
+        return self.work.tasks()
 
     @property
     def reply_pending(self) -> bool:
@@ -235,19 +235,18 @@ class InterviewSession:
             # suggestions follow in the background.
             await self._finish_turn(reply_turn, text)
             if self.mode == "practice":
-                task = asyncio.create_task(self._suggest_after_turn(candidate_turn, provider))
-                self._background.add(task)
-                task.add_done_callback(self._background.discard)
+                self.work.start_background(self._suggest_after_turn(candidate_turn, provider))
         except Exception:
             log.exception("reply to turn %s of session %s failed", candidate_turn, self.id)
             await self.emit(Notice(code="internal_error", message="Something went wrong answering that turn; please say it again."))
         finally:
-            self._started()
+            self.work.started()
             self.turn_state.back_to_active(State.replying)
 
     def score(self) -> Awaitable[set[str]]:
         """Grade the candidate's turns for rubric coverage, on the CPU worker."""
-        return self.services.run_cpu(self.tracker.update, self.said())
+        latest = self.turns[-1].text if self.turns and self.turns[-1].role == "candidate" else ""
+        return self.services.run_for(len(latest))(self.tracker.update, self.said())
 
     async def answer_offline(self, reply_turn: int, covered_before: set[str], *, phase_may_change: bool) -> str:
         """Score the turn, then stream the offline interviewer's reply to it."""
@@ -290,21 +289,11 @@ class InterviewSession:
         """Grade the interview and send the report; the session is over afterwards."""
         if self.state in (State.ended, State.grading):
             raise SessionEnded()
-        if self._reply is not None and not self._reply.done():
-            await asyncio.shield(self._reply)
+        await self.work.reply_finished()
         self.turn_state.to(State.grading)
         try:
             await self.emit(Notice(code="grading", message="Grading your interview…"))
-            report = await self.services.grading.grade(self.rubric, read_turns(self.said()), provider=self.llm.model)
-            report.session_id = self.id
-            self.services.metrics.sessions_ended.labels(report.grader.kind).inc()
-            log.info("session %s graded: %s/100 by the %s grader, %s turns", self.id, report.score, report.grader.kind, len(self.turns))
-            if self.llm.model is not None:
-                row = await self.services.store.get_session(self.id)
-                if row is not None:
-                    report.usage = LLMUsage(prompt_tokens=row.prompt_tokens, completion_tokens=row.completion_tokens, cost_usd=row.cost_usd)
-            body = report.model_dump(mode="json")
-            await self.services.store.save_report(self.id, body, report.score)
+            body = await grade_interview(self.services, self.id, self.rubric, self.said(), self.llm.model)
             self.turn_state.to(State.ended)
             await self.emit(Report(report=body))
         except BaseException:

@@ -122,11 +122,11 @@ function begin(filters) {
 // either stores it then, or says `busy` because it is already answering it. Nothing is lost
 // and nothing is stored twice.
 const interview = {
-  ws: null, state: null, retry: 0, ended: false,
+  ws: null, state: null, retry: 0, ended: false, paused: false, superseded: false,
 
   open() {
     this.state = store.get("coach.current", null);
-    this.ended = false;
+    this.ended = this.paused = this.superseded = false;
     $("#say").value = store.get("coach.draft", "");
     this.render();
     this.connect();
@@ -152,6 +152,14 @@ const interview = {
     ws.onmessage = (event) => this.handle(JSON.parse(event.data));
     ws.onclose = () => {
       if (this.ended || this.ws !== ws) return;
+      if (this.paused || this.superseded) {
+        this.status(this.superseded ? "Open in another window" : "Paused: click or type to continue", true);
+        if (this.paused) {
+          const wake = () => { this.paused = false; if (location.hash === "#/interview") this.connect(); };
+          for (const name of ["pointerdown", "keydown", "focus"]) window.addEventListener(name, wake, { once: true });
+        }
+        return;
+      }
       this.status("Reconnecting…", true);
       this.retry += 1;
       setTimeout(() => { if (location.hash === "#/interview") this.connect(); }, Math.min(5000, 300 * 2 ** this.retry));
@@ -191,6 +199,8 @@ const interview = {
         if (f.code === "internal_error" && s.pending) s.pending = null;
         // A reply cut off by a server restart starts over: drop the part of it that arrived.
         if (f.code === "reply_restarted") s.messages = s.messages.filter((m) => m.role !== "interviewer" || m.done);
+        // Closed after a long silence: reconnect when the candidate comes back, not at once.
+        if (f.code === "idle_timeout") this.paused = true;
         break;
       case "report": this.finish(f.report); return;
       case "error": this.error(f); break;
@@ -226,6 +236,8 @@ const interview = {
     if (f.code === "session_ended" && this.state.grading) return;
     if (p) this.unsend(p);
     if (f.code === "unauthorized" || f.code === "session_ended") { this.ended = true; this.ws.close(); }
+    // Another tab or device resumed this interview: stop here rather than take it back.
+    if (f.code === "superseded") this.superseded = true;
     this.state.notice = f.message;
   },
 

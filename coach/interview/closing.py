@@ -1,0 +1,31 @@
+"""The end of an interview: the report, graded by the session's model (metered against its
+budget) or offline, with the interview's LLM usage, saved; one log line and a metric."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from coach.grading.models import LLMUsage
+from coach.grading.passages import read_turns
+from coach.grading.rubric import Rubric
+from coach.grading.speakers import Role
+from coach.interview.services import Services
+from coach.llm.base import Provider
+
+log = logging.getLogger(__name__)
+
+
+async def grade_interview(services: Services, session_id: str, rubric: Rubric, said: list[tuple[Role, str]], model: Provider | None) -> dict[str, Any]:
+    """Grade and save the report; its JSON body."""
+    report = await services.grading.grade(rubric, read_turns(said), provider=model)
+    report.session_id = session_id
+    if model is not None:
+        row = await services.store.get_session(session_id)
+        if row is not None:
+            report.usage = LLMUsage(prompt_tokens=row.prompt_tokens, completion_tokens=row.completion_tokens, cost_usd=row.cost_usd)
+    body = report.model_dump(mode="json")
+    await services.store.save_report(session_id, body, report.score)
+    services.metrics.sessions_ended.labels(report.grader.kind).inc()
+    log.info("session %s graded: %s/100 by the %s grader, %s turns", session_id, report.score, report.grader.kind, len(said))
+    return body
