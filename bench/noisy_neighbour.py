@@ -30,26 +30,17 @@ from pathlib import Path
 
 import websockets
 
+import serve_latency  # bench/ is on the path when this runs as a script
+from serve_latency import QUESTION, pct
+
 from coach.testing.procs import free_port, wait_ready
 
-QUESTION = "sd-chat-service"
-SAYS = [
-    "I'd keep a websocket per device, and a registry in Redis maps each user to the gateway server holding it.",
-    "Messages get a per-conversation sequence number and are resent until the device acknowledges them.",
-    "History goes into a wide-column store partitioned by conversation id, so loading a chat is one range scan.",
-    "Offline devices get a push notification and sync everything after their last acknowledged sequence number.",
-    "How many messages a day should I plan for?",
-    "Group messages fan out to members' inboxes, up to a few hundred members per group.",
-]
+# The same candidate lines as bench/serve_latency.py, plus two that ask and scope.
+SAYS = [*serve_latency.SAYS, "How many messages a day should I plan for?", "Group messages fan out to members' inboxes, up to a few hundred members."]
 WORDS = (
     "the service stores every message in a partitioned log and replicates it across three zones while a cache keeps "
     "recent conversations hot and a queue absorbs bursts so that writes never block readers and retries stay idempotent"
 ).split()
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def essay(chars: int, rng: random.Random) -> str:
