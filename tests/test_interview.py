@@ -64,6 +64,7 @@ def test_brief_answers_only_what_was_asked(bank, question, expected):
         ("sd-url-shortener", "How long do we keep links?", ["data"]),
         ("sd-url-shortener", "Do we need user accounts?", ["scope"]),
         ("sd-chat-service", "Do we need read receipts?", ["scope"]),
+        ("sd-chat-service", "Do we need group chats?", ["traffic"]),  # "groups up to 200 members"
         ("sd-chat-service", "Do we need end-to-end encryption?", []),
         ("sd-news-feed", "How many posts per day?", ["traffic"]),
         ("sd-rate-limiter", "Which regions do we run in?", []),

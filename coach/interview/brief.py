@@ -49,6 +49,18 @@ def is_clarifying(sentence: str) -> bool:
     return s.endswith("?") or bool(_QUESTION_START.match(s) and len(s.split()) <= 25 and not s.endswith("."))
 
 
+_WORD = re.compile(r"[a-z][a-z0-9-]{3,}")
+# Words that say how something is asked, not what about.
+_ASKING = frozenset(
+    "about also does have need needs should support supported would will want wanted what which when where there their this that "
+    "with from into many much some kind sort able allowed required expect expected going plan planning".split()
+)
+
+
+def _stems(text: str) -> set[str]:
+    return {w.removesuffix("s") for w in _WORD.findall(text.lower()) if w not in _ASKING}
+
+
 def _topic_hits(question: str) -> set[BriefTopic]:
     q = f" {question.lower()} "
     return {topic for topic, words in _TOPIC_WORDS.items() if any(w in q for w in words)}
@@ -68,7 +80,12 @@ def answer_from_brief(question: str, brief: tuple[BriefFact, ...], embedder: Emb
         for (n, _), score in zip(clauses, by_clause, strict=True):
             similarity[n] = max(similarity[n], score)
     hits = _topic_hits(question)
-    scores = np.array([s + (0.25 if f.topic in hits else 0.0) for s, f in zip(similarity, brief, strict=True)])
+    # Asked whether something is in scope, a fact that names it ("Do we need group chats?",
+    # "groups up to 200 members") answers better than one that is merely about scope.
+    named = _stems(question) if BriefTopic.scope in hits else set()
+    scores = np.array(
+        [s + (0.25 if f.topic in hits else 0.0) + (0.3 if named & _stems(f.fact) else 0.0) for s, f in zip(similarity, brief, strict=True)]
+    )
     order = [int(i) for i in np.argsort(-scores)]
     best = scores[order[0]]
     # Only what was asked: a second fact must answer the question about as well as the first.
