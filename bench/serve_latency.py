@@ -210,6 +210,9 @@ async def run(args: argparse.Namespace) -> None:
         stdout=logs[0], stderr=subprocess.STDOUT,
     )
     env = {**os.environ, "COACH_DATA_DIR": str(tmp / "data"), **({"COACH_DATABASE_URL": args.database_url} if args.database_url else {})}
+    # Every simulated candidate connects from 127.0.0.1: the per-address limits are for
+    # strangers on the internet, not for this benchmark.
+    env.update(COACH_LIMIT_SESSIONS="100000/minute", COACH_MAX_CONNECTIONS_PER_ADDRESS="100000", COACH_LIMIT_TURNS="1000/minute")
     if not args.offline:
         env |= {"COACH_MODEL": "openai/fake-model", "COACH_API_BASE": api_base, "COACH_API_KEY": "sk-fake"}
     else:
