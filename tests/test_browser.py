@@ -285,3 +285,28 @@ def test_the_page_and_the_api_docs_work_under_their_content_security_policy(serv
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Coach", timeout=20_000)
     page.close()
     assert violations == []
+
+
+def test_switching_to_another_question_mid_interview(server, browser):
+    page = browser.new_page(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    page.get_by_role("button", name="Start: A URL shortener").click()
+    transcript = page.locator("#transcript")
+    expect(transcript.locator("li.interviewer").first).to_contain_text("Design a service that turns long links", timeout=20_000)
+    first = page.evaluate("interview.state.session_id")
+
+    # Back to the start screen and on to another question, without ending the first.
+    page.get_by_role("link", name="New interview").click()
+    page.get_by_role("button", name="Start: A chat and messaging service").click()
+    expect(page.locator("#q-title")).to_have_text("A chat and messaging service", timeout=20_000)
+    expect(transcript.locator("li.interviewer").first).to_contain_text("messaging service", timeout=20_000)
+    expect(transcript.locator("li.interviewer")).to_have_count(1)
+    second = page.evaluate("interview.state.session_id")
+    assert second and second != first
+
+    say(page, "How many messages a day?")
+    expect(transcript.locator("li.interviewer").nth(1)).to_contain_text("10B messages a day", timeout=20_000)
+    page.get_by_role("button", name="End & grade").click()
+    expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)
+    expect(page.locator("#r-points")).to_contain_text("connection")  # the chat question's key points
+    page.close()

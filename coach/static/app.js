@@ -110,9 +110,12 @@ $("#surprise").addEventListener("click", () => {
 });
 function begin(filters) {
   const mode = document.querySelector("input[name=mode]:checked").value;
-  store.set("coach.current", { start: filters, mode, last_seq: 0, messages: [], suggestions: [], coverage: null, phase: null });
-  location.hash = "#/interview";
+  // client_id tells this interview's connection from one left open by an earlier interview.
+  const client_id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  store.set("coach.current", { client_id, start: filters, mode, last_seq: 0, messages: [], suggestions: [], coverage: null, phase: null });
+  // From another screen the hash change routes; already on the interview screen, route now.
   if (location.hash === "#/interview") route();
+  else location.hash = "#/interview";
 }
 
 // ---- interview --------------------------------------------------------------------------
@@ -127,6 +130,14 @@ const interview = {
   open() {
     this.state = store.get("coach.current", null);
     this.ended = this.paused = this.superseded = false;
+    // A connection left from another interview (the candidate went back and started a new
+    // one) must not carry this one's frames: close it, quietly, and connect afresh.
+    if (this.ws && this.wsFor !== this.state.client_id) {
+      const old = this.ws;
+      this.ws = null;
+      old.onopen = old.onclose = old.onmessage = null;
+      old.close();
+    }
     $("#say").value = store.get("coach.draft", "");
     this.render();
     this.connect();
@@ -139,6 +150,7 @@ const interview = {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const ws = new WebSocket(`${scheme}://${location.host}/ws/interview`);
     this.ws = ws;
+    this.wsFor = this.state.client_id;
     this.status(this.retry ? "Reconnecting…" : "Connecting…", true);
     ws.onopen = () => {
       const s = this.state;
