@@ -310,3 +310,22 @@ def test_switching_to_another_question_mid_interview(server, browser):
     expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)
     expect(page.locator("#r-points")).to_contain_text("connection")  # the chat question's key points
     page.close()
+
+
+def test_no_dead_ends_for_filters_that_match_nothing_and_a_wrong_report_link(server, browser):
+    page = browser.new_page(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    expect(page.get_by_role("button", name="Start: A URL shortener")).to_be_visible()
+    page.locator("#filters select[name=kind]").select_option("behavioral")
+    page.locator("#filters select[name=topic]").select_option("caching")
+    expect(page.locator("#no-match")).to_be_visible(timeout=10_000)
+    expect(page.locator("#questions li")).to_have_count(0)
+    page.get_by_role("button", name="Surprise me").click()
+    expect(page.locator("#start-note")).to_contain_text("No question matches")
+    assert page.url.endswith("/") or page.url.endswith("#/"), "no interview was opened"
+
+    page.goto(server + "/#/report/0123456789abcdef0123456789abcdef?token=wrong")
+    expect(page.locator("#r-title")).to_have_text("Report not available", timeout=10_000)
+    expect(page.locator("#r-notices")).to_contain_text("link is wrong")
+    expect(page.locator("#r-score")).to_have_text("")
+    page.close()

@@ -91,6 +91,7 @@ async function renderStart() {
     const names = [...new Set(all.flatMap((q) => q.topics))].sort();
     $("#filters select[name=topic]").append(...names.map((t) => el("option", { value: t, text: t })));
   });
+  $("#no-match").hidden = list.length > 0;
   const past = history_();
   $("#questions").replaceChildren(...list.map((q) => {
     const mine = past.filter((h) => h.question_id === q.id);
@@ -104,11 +105,20 @@ async function renderStart() {
   }));
 }
 $("#filters").addEventListener("change", renderStart);
-$("#surprise").addEventListener("click", () => {
+$("#surprise").addEventListener("click", async () => {
   const form = new FormData($("#filters"));
-  begin(Object.fromEntries([...form].filter(([, v]) => v)));
+  const filters = Object.fromEntries([...form].filter(([, v]) => v));
+  // Nothing to surprise with: say so here rather than open an interview that cannot start.
+  const found = await (await fetch("/api/questions?" + new URLSearchParams(filters))).json();
+  if (!found.length) { startNote("No question matches these filters: try another kind, difficulty or topic."); return; }
+  begin(filters);
 });
+function startNote(text) {
+  $("#start-note").textContent = text;
+  $("#start-note").hidden = !text;
+}
 function begin(filters) {
+  startNote("");
   const mode = document.querySelector("input[name=mode]:checked").value;
   // client_id tells this interview's connection from one left open by an earlier interview.
   const client_id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -248,6 +258,16 @@ const interview = {
     if (f.code === "session_ended" && this.state.grading) return;
     if (p) this.unsend(p);
     if (f.code === "unauthorized" || f.code === "session_ended") { this.ended = true; this.ws.close(); }
+    // The interview could not start (the question is gone, or nothing matched): back to the
+    // start screen with the reason, instead of a dead interview screen.
+    if ((f.code === "unknown_question" || f.code === "no_session") && !this.state.session_id) {
+      this.ended = true;
+      this.ws.close();
+      store.drop("coach.current");
+      location.hash = "#/";
+      startNote(f.code === "unknown_question" ? "That question is not in the bank any more, or nothing matched: pick one below." : "The interview could not start; pick a question below.");
+      return;
+    }
     // Another tab or device resumed this interview: stop here rather than take it back.
     if (f.code === "superseded") this.superseded = true;
     this.state.notice = f.message;
@@ -338,7 +358,8 @@ const interview = {
     const cov = s.coverage || { covered: [], total: 0 };
     $("#coverage").max = Math.max(1, cov.total);
     $("#coverage").value = cov.covered.length;
-    $("#coverage-text").textContent = `${cov.covered.length} / ${cov.total} key points covered`;
+    // Before the first answer there is nothing to count yet ("0 / 0" read as broken).
+    $("#coverage-text").textContent = cov.total ? `${cov.covered.length} / ${cov.total} key points covered` : "Key points covered: none yet";
     const visible = s.mode === "practice" || s.hintShown;
     $("#sugg-hidden").hidden = visible;
     $("#sugg-source").textContent = visible && s.suggestions.length ? (s.suggestionsSource === "model" ? "From the AI coach." : "From the offline coach.") : "";
@@ -400,14 +421,24 @@ if (Recognition) {
 if ("speechSynthesis" in window) $("#speak-label").hidden = false;
 
 // ---- report -----------------------------------------------------------------------------
+function reportProblem(text) {
+  $("#r-title").textContent = "Report not available";
+  $("#r-notices").replaceChildren(el("p", { class: "notice", text }), el("p", {}, el("a", { href: "#/", text: "Start an interview" })));
+}
 async function showReport(id, token) {
   $("#r-title").textContent = "Report";
   for (const sel of ["#r-points", "#r-strengths", "#r-mistakes", "#r-next", "#r-notices", "#r-chart"]) $(sel).replaceChildren();
   $("#r-mistakes-box").hidden = true;
-  if (!token) { $("#r-score").textContent = "This report needs its link with the token."; return; }
+  $("#r-score").textContent = "";
+  if (!token) { reportProblem("This report needs its full link, with the token, or the browser it was made in."); return; }
   const auth = { headers: { Authorization: `Bearer ${token}` } };
   const res = await fetch(`/api/sessions/${id}/report`, auth);
-  if (!res.ok) { $("#r-score").textContent = (await res.json()).error.message; return; }
+  if (!res.ok) {
+    reportProblem(res.status === 409 ? "This interview has not been graded yet: open it from History and choose End & grade."
+      : res.status === 404 ? "No report here: the link is wrong or incomplete (its token must match the interview)."
+      : "The report could not be loaded just now; try again in a moment.");
+    return;
+  }
   const r = await res.json();
   $("#r-title").textContent = `Report: ${r.question}`;
   $("#r-score").textContent = `${r.score}/100`;
