@@ -35,7 +35,8 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     port = free_port()
     log = tmp / "serve.log"
-    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "COACH_DATA_DIR": str(tmp / "data"), "COACH_CACHE_DIR": str(tmp / "cache")}
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "COACH_DATA_DIR": str(tmp / "data"), "COACH_CACHE_DIR": str(tmp / "cache"),
+           "COACH_LIMIT_SESSIONS": "1000/minute"}  # every test's browser is one address
     with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "coach", "serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
@@ -71,6 +72,11 @@ def say(page, text: str) -> None:
     expect(page.locator("#send")).to_be_enabled(timeout=20_000)
     box.fill(text)
     box.press("Enter")
+
+
+def end_and_grade(page) -> None:
+    page.get_by_role("button", name="End & grade").click()
+    page.get_by_role("button", name="Confirm: end & grade").click()
 
 
 def test_a_whole_interview_with_a_dropped_connection(server, browser):
@@ -112,7 +118,7 @@ def test_a_whole_interview_with_a_dropped_connection(server, browser):
     expect(last).to_be_in_viewport()
     shot(page, "3-resumed", full_page=False)
 
-    page.get_by_role("button", name="End & grade").click()
+    end_and_grade(page)
     expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)
     expect(page.locator("#r-points li.ok").first).to_contain_text("Covered")
     expect(page.locator("#r-chart svg")).to_be_visible()
@@ -143,8 +149,10 @@ def test_start_screen_filters_interview_mode_and_an_answer_that_never_arrived(se
     cards = page.locator("#questions li")
     expect(cards.first).to_be_visible()
     page.get_by_label("Kind").select_option("behavioral")
-    expect(cards.locator(".tag", has_text="system design")).to_have_count(0)
-    expect(cards.locator(".tag", has_text="behavioral").first).to_be_visible()
+    expect(cards.locator(".tag", has_text="System design")).to_have_count(0)
+    # The cards name the kind as the filter does, and preview the prompt.
+    expect(cards.locator(".tag", has_text="Leadership (STAR)").first).to_be_visible()
+    expect(cards.locator(".prompt").first).not_to_be_empty()
     page.get_by_label("Kind").select_option("")
     page.get_by_label("Difficulty").select_option("easy")
     expect(cards.locator(".tag", has_text="medium")).to_have_count(0)
@@ -187,7 +195,7 @@ def test_start_screen_filters_interview_mode_and_an_answer_that_never_arrived(se
     # End & grade lost on its way: after the reconnect it is asked again and the report comes.
     expect(page.locator("#end")).to_be_enabled(timeout=20_000)
     page.evaluate("interview.ws.send = () => {}")
-    page.get_by_role("button", name="End & grade").click()
+    end_and_grade(page)
     expect(page.locator("#typing")).to_have_text("Grading…")
     page.evaluate("interview.ws.close()")
     expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)
@@ -266,6 +274,10 @@ def test_an_interview_with_the_keyboard_alone(server, browser):
     expect(page.locator("#send")).to_be_enabled(timeout=20_000)
     tab_to(page, "End & grade")
     page.keyboard.press("Enter")
+    # One stray Enter does not end the interview: it asks first.
+    expect(page.locator("#end")).to_have_text("Confirm: end & grade")
+    expect(transcript.locator("li.interviewer")).to_have_count(2)
+    page.keyboard.press("Enter")
     expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)
 
 
@@ -306,7 +318,7 @@ def test_switching_to_another_question_mid_interview(server, browser):
 
     say(page, "How many messages a day?")
     expect(transcript.locator("li.interviewer").nth(1)).to_contain_text("10B messages a day", timeout=20_000)
-    page.get_by_role("button", name="End & grade").click()
+    end_and_grade(page)
     expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)
     expect(page.locator("#r-points")).to_contain_text("connection")  # the chat question's key points
     page.close()
@@ -328,4 +340,32 @@ def test_no_dead_ends_for_filters_that_match_nothing_and_a_wrong_report_link(ser
     expect(page.locator("#r-title")).to_have_text("Report not available", timeout=10_000)
     expect(page.locator("#r-notices")).to_contain_text("link is wrong")
     expect(page.locator("#r-score")).to_have_text("")
+    page.close()
+
+
+def test_an_abandoned_interview_is_resumed_or_removed_from_history(server, browser):
+    page = browser.new_page(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    page.evaluate("localStorage.clear()")
+    page.get_by_role("button", name="Start: A URL shortener").click()
+    transcript = page.locator("#transcript")
+    expect(transcript.locator("li.interviewer").first).to_contain_text("Design a service", timeout=20_000)
+    say(page, "How many new links per month?")
+    expect(transcript.locator("li.interviewer").nth(1)).to_contain_text("100M new short links per month", timeout=20_000)
+    page.get_by_role("link", name="New interview").click()
+    page.get_by_role("button", name="Start: A chat and messaging service").click()
+    expect(transcript.locator("li.interviewer").first).to_contain_text("messaging service", timeout=20_000)
+
+    page.get_by_role("link", name="History").click()
+    rows = page.locator("#h-table tbody tr")
+    expect(rows).to_have_count(2)
+    page.get_by_role("button", name="Remove from history: A chat and messaging service").click()
+    expect(rows).to_have_count(1)
+    page.get_by_role("button", name="Resume: A URL shortener").click()
+    expect(page.locator("#q-title")).to_have_text("A URL shortener", timeout=20_000)
+    expect(transcript.locator("li.candidate")).to_have_count(1, timeout=20_000)
+    expect(transcript.locator("li.candidate")).to_contain_text("How many new links per month?")
+    expect(transcript.locator("li.interviewer")).to_have_count(2)
+    end_and_grade(page)
+    expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)
     page.close()

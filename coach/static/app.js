@@ -11,7 +11,9 @@ const PHASES = {
   system_design: ["requirements", "estimation", "high_level_design", "deep_dive", "wrap_up"],
   behavioral: ["situation_and_task", "actions", "results", "reflection"],
 };
-const nice = (s) => String(s).replace(/_/g, " ");
+const KINDS = { system_design: "System design", behavioral: "Leadership (STAR)" };
+const nice = (s) => KINDS[s] || String(s).replace(/_/g, " ");
+const preview = (text, n = 140) => (text.length > n ? `${text.slice(0, text.lastIndexOf(" ", n))}…` : text);
 const el = (tag, attrs = {}, ...kids) => {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -75,7 +77,30 @@ function renderHistory() {
   body.replaceChildren(...rows.map((h) => el("tr", {},
     el("td", { text: new Date(h.started_at).toLocaleString() }),
     el("td", {}, h.score == null ? el("span", { text: h.title }) : el("a", { href: `#/report/${h.session_id}`, text: h.title })),
-    el("td", { text: h.score == null ? "not graded" : `${h.score}/100` }))));
+    el("td", { text: h.score == null ? "not graded" : `${h.score}/100` }),
+    el("td", { class: "actions" },
+      ...(h.score == null ? [Object.assign(el("button", { type: "button", text: "Resume", "aria-label": `Resume: ${h.title}` }), { onclick: () => resume(h) })] : []),
+      Object.assign(el("button", { type: "button", text: "Remove", "aria-label": `Remove from history: ${h.title}` }), { onclick: () => forget(h) })))));
+}
+function forget(entry) {
+  store.set("coach.history", history_().filter((h) => h.session_id !== entry.session_id));
+  const current = store.get("coach.current", null);
+  if (current && current.session_id === entry.session_id) store.drop("coach.current");
+  store.drop(`coach.saved.${entry.session_id}`);
+  renderHistory();
+}
+function resume(entry) {
+  // The server replays the whole interview from the first frame, so nothing else is needed.
+  const current = store.get("coach.current", null);
+  if (!current || current.session_id !== entry.session_id) {
+    if (current && current.session_id) store.set(`coach.saved.${current.session_id}`, current);
+    const client_id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const saved = store.get(`coach.saved.${entry.session_id}`, null);
+    store.set("coach.current", saved ? { ...saved, client_id, pending: null, grading: false }
+      : { client_id, session_id: entry.session_id, token: entry.token, mode: "practice", last_seq: 0, messages: [], suggestions: [], coverage: null, phase: null });
+    store.drop(`coach.saved.${entry.session_id}`);
+  }
+  location.hash = "#/interview";
 }
 
 // ---- start screen -----------------------------------------------------------------------
@@ -100,6 +125,8 @@ async function renderStart() {
     return el("li", {},
       el("strong", { text: q.title }),
       el("span", {}, el("span", { class: "tag", text: nice(q.kind) }), el("span", { class: "tag", text: q.difficulty })),
+      el("span", { class: "prompt", text: preview(q.prompt) }),
+      ...(q.companies.length ? [el("span", { class: "muted", text: `Asked at ${q.companies.map((c) => c.name).join(", ")}` })] : []),
       el("span", { class: "muted", text: stats }),
       Object.assign(el("button", { type: "button", text: "Start", "aria-label": `Start: ${q.title}` }), { onclick: () => begin({ question_id: q.id }) }));
   }));
@@ -119,6 +146,10 @@ function startNote(text) {
 }
 function begin(filters) {
   startNote("");
+  // The interview left behind keeps its transcript in this browser, for Resume in History
+  // (the server replays its own frames, not the candidate's words).
+  const left = store.get("coach.current", null);
+  if (left && left.session_id) store.set(`coach.saved.${left.session_id}`, left);
   const mode = document.querySelector("input[name=mode]:checked").value;
   // client_id tells this interview's connection from one left open by an earlier interview.
   const client_id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -209,6 +240,9 @@ const interview = {
           Object.assign(s, { session_id: f.session_id, token: f.token, question: f.question, provider: f.provider });
           remember({ session_id: f.session_id, token: f.token, question_id: f.question.id, title: f.question.title, started_at: Date.now(), score: null });
         }
+        // Resumed from History: the replayed session frame says what the interview is.
+        s.question ??= f.question;
+        s.provider ??= f.provider;
         break;
       case "phase": s.phase = { ...f, at: Date.now() }; break;
       case "interviewer.delta": this.stream(f.turn, f.text, false); break;
@@ -260,12 +294,14 @@ const interview = {
     if (f.code === "unauthorized" || f.code === "session_ended") { this.ended = true; this.ws.close(); }
     // The interview could not start (the question is gone, or nothing matched): back to the
     // start screen with the reason, instead of a dead interview screen.
-    if ((f.code === "unknown_question" || f.code === "no_session") && !this.state.session_id) {
+    if (["unknown_question", "no_session", "rate_limited"].includes(f.code) && !this.state.session_id) {
       this.ended = true;
       this.ws.close();
       store.drop("coach.current");
       location.hash = "#/";
-      startNote(f.code === "unknown_question" ? "That question is not in the bank any more, or nothing matched: pick one below." : "The interview could not start; pick a question below.");
+      startNote(f.code === "unknown_question" ? "That question is not in the bank any more, or nothing matched: pick one below."
+        : f.code === "rate_limited" ? `Too many interviews started from here just now: try again in ${Math.ceil(f.retry_after_s || 60)} seconds.`
+        : "The interview could not start; pick a question below.");
       return;
     }
     // Another tab or device resumed this interview: stop here rather than take it back.
@@ -392,8 +428,21 @@ $("#hint").addEventListener("click", () => {
   interview.ws.send(JSON.stringify({ type: "hint" }));
   interview.render();
 });
+// Ending is final: the first press asks to confirm (a stray Enter must not end an interview).
+let endArmed = null;
+function disarmEnd() {
+  clearTimeout(endArmed);
+  endArmed = null;
+  $("#end").textContent = "End & grade";
+}
 $("#end").addEventListener("click", () => {
   if (!interview.connected()) return;
+  if (!endArmed) {
+    $("#end").textContent = "Confirm: end & grade";
+    endArmed = setTimeout(disarmEnd, 6000);
+    return;
+  }
+  disarmEnd();
   interview.state.grading = true;
   interview.ws.send(JSON.stringify({ type: "end" }));
   interview.save();
