@@ -174,6 +174,15 @@ class InterviewerDelta(_Server):
     text: str
 
 
+class CandidateTurn(_Server):
+    """The candidate's turn as stored: a client that resumes elsewhere (another device, a
+    browser that lost its copy) rebuilds the whole transcript from the frames."""
+
+    type: Literal["candidate"] = "candidate"
+    turn: int
+    text: str
+
+
 class InterviewerDone(_Server):
     """The interviewer's whole turn. Authoritative: clients replace the streamed text with it."""
 
@@ -233,7 +242,7 @@ class Pong(_Server):
 
 
 ServerFrame = Annotated[
-    SessionFrame | InterviewerDelta | InterviewerDone | Suggestions | Coverage | Phase | Report | Notice | Error | Pong,
+    SessionFrame | CandidateTurn | InterviewerDelta | InterviewerDone | Suggestions | Coverage | Phase | Report | Notice | Error | Pong,
     Field(discriminator="type"),
 ]
 
@@ -241,6 +250,7 @@ ServerFrame = Annotated[
 CLIENT_FRAMES: tuple[type[BaseModel], ...] = (Start, Resume, Say, Hint, End, Ping)
 SERVER_FRAMES: tuple[type[BaseModel], ...] = (
     SessionFrame,
+    CandidateTurn,
     InterviewerDelta,
     InterviewerDone,
     Suggestions,

@@ -399,3 +399,19 @@ def test_interview_mode_sends_suggestions_only_on_hint_and_a_repeated_hint_reuse
         send(ws, {"type": "hint"})
         again = until(ws, "suggestions")[-1]
     assert first["items"] and again["items"] == first["items"]
+
+
+def test_a_resume_from_nothing_rebuilds_the_whole_transcript(client):
+    """Another device knows only the session id and token: the replay carries both sides."""
+    with client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "start", "question_id": "sd-url-shortener", "mode": "interview"})
+        session = until(ws, "interviewer.done")[0]
+        send(ws, {"type": "say", "text": "How many links a month?"})
+        live = until(ws, "interviewer.done")
+    assert [f["type"] for f in live][0] == "candidate", "the stored turn leads its reply"
+    with client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "resume", "session_id": session["session_id"], "token": session["token"], "last_seq": 0})
+        send(ws, {"type": "ping"})
+        replay = until(ws, "pong")
+    said = [(f["turn"], f["text"]) for f in replay if f["type"] in ("candidate", "interviewer.done")]
+    assert said[1] == (2, "How many links a month?") and said[0][0] == 1 and said[2][0] == 3

@@ -127,12 +127,12 @@ def test_a_new_phase_is_announced_before_the_reply_or_the_failure_notice(make_cl
             monkeypatch.setattr(InterviewSession, "elapsed_s", property(lambda self: 400.0))
             send(ws, {"type": "say", "text": "Let's size it."})
             frames = until(ws, "suggestions")
-            assert [f["type"] for f in frames][:2] == ["phase", "interviewer.delta"] and frames[0]["phase"] == "estimation"
+            assert [f["type"] for f in frames][:3] == ["candidate", "phase", "interviewer.delta"] and frames[1]["phase"] == "estimation"
             monkeypatch.setattr(InterviewSession, "elapsed_s", property(lambda self: 1500.0))
             fail.set()
             send(ws, {"type": "say", "text": "Roughly 40 writes a second."})
             frames = until(ws, "suggestions")
-            assert [f["type"] for f in frames][:2] == ["phase", "notice"] and frames[1]["code"] == "provider_failed"
+            assert [f["type"] for f in frames][:3] == ["candidate", "phase", "notice"] and frames[2]["code"] == "provider_failed"
             assert [f["seq"] for f in frames] == list(range(frames[0]["seq"], frames[0]["seq"] + len(frames)))
 
 

@@ -34,6 +34,7 @@ from coach.interview.turn_state import State, TurnState
 from coach.interview.work import SessionWork
 from coach.llm.base import Provider
 from coach.protocol import (
+    CandidateTurn,
     Coverage,
     InterviewerDelta,
     InterviewerDone,
@@ -191,13 +192,13 @@ class InterviewSession:
             raise
         self.turns.append(Turn(turn=turn, role="candidate", text=text))
         self.work.turn_stored()
-        self.start_reply()
+        self.start_reply(candidate=CandidateTurn(turn=turn, text=text))
 
-    def start_reply(self, *, again: bool = False) -> None:
+    def start_reply(self, *, again: bool = False, candidate: CandidateTurn | None = None) -> None:
         """Answer the latest candidate turn in the background. `again`: an earlier reply to it
         was cut off (the server stopped mid-reply), and the client may hold part of it."""
         self.turn_state.to(State.replying)
-        self.work.start_reply(self._respond(again))
+        self.work.start_reply(self._respond(again, candidate))
 
     def _work_done(self) -> None:
         if self.idle and self.when_idle is not None:
@@ -213,10 +214,12 @@ class InterviewSession:
         while answering the candidate, or while opening the interview."""
         return self.state is State.active and (not self.turns or self.turns[-1].role == "candidate")
 
-    async def _respond(self, again: bool = False) -> None:
+    async def _respond(self, again: bool = False, candidate: CandidateTurn | None = None) -> None:
         candidate_turn = len(self.turns)
         reply_turn = candidate_turn + 1
         try:
+            if candidate is not None:  # the turn is stored already; its frame leads the reply's
+                await self.emit(candidate)
             if again:
                 await self.emit(
                     Notice(code="reply_restarted", message="The interviewer's last turn was cut off; it starts again from the beginning.")

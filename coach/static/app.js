@@ -245,6 +245,14 @@ const interview = {
         s.provider ??= f.provider;
         break;
       case "phase": s.phase = { ...f, at: Date.now() }; break;
+      case "candidate":
+        // The server's copy of a turn: already shown when it was typed here, added when the
+        // interview is resumed on another device or from History.
+        if (!s.messages.some((m) => m.role === "candidate" && m.turn === f.turn)) {
+          s.messages.push({ role: "candidate", turn: f.turn, text: f.text, done: true });
+          s.messages.sort((a, b) => a.turn - b.turn);
+        }
+        break;
       case "interviewer.delta": this.stream(f.turn, f.text, false); break;
       case "interviewer.done": this.stream(f.turn, f.text, true); this.speak(f.text); break;
       case "coverage": s.coverage = { covered: f.covered, total: f.total }; break;
