@@ -60,7 +60,7 @@ class LLMTurns:
         covered_before = set(s.tracker.covered)
         await s.score()
         phase = s.phase()
-        probe = offline_interviewer.next_probe(s.question, s.tracker.covered, s.asked(), phase.index)
+        probe = offline_interviewer.next_probe(s.question, s.tracker.covered, offline_interviewer.asked(s.question, s.turns), phase.index)
         grounding = signals(s.question, s.turns, covered_before, s.tracker.covered, s.tracker.last, rubric_pitfalls(s.rubric, s.services.bank))
         messages = interviewer_messages(
             s.question,

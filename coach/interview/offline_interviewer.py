@@ -8,12 +8,13 @@ dimension once the curated ones are used up. It never states what a strong answe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from coach.bank.models import BriefFact, Dimension, FollowUp, KeyPoint, Kind, Question
 from coach.grading.text import sentences
 from coach.interview.acts import Act
 from coach.interview.phases import PhasePlan, plan_for
+from coach.storage import Turn, said_by
 
 D = Dimension
 PROBES: dict[Dimension, str] = {
@@ -164,6 +165,13 @@ def deeper(question: Question, covered: set[str], asked: set[str], time_left_s: 
     own = (ask for kp in made for ask in kp.deeper)
     kind = question.kind if question.kind in DEEPER else Kind.system_design
     return next((ask for ask in (*own, *DEEPER[kind]) if ask not in asked), None)
+
+
+def asked(question: Question, turns: Sequence[Turn]) -> set[str]:
+    """Probing questions already asked, read back from the interviewer's own turns."""
+    said = said_by(turns, "interviewer")
+    probes = [f.ask for f in question.follow_ups] + [a for kp in question.key_points for a in kp.deeper] + all_asks()
+    return {p for p in probes if p in said}
 
 
 def all_asks() -> list[str]:

@@ -46,7 +46,7 @@ from coach.protocol import (
     Suggestions,
     _Server,
 )
-from coach.storage import SessionRow, Turn, said_by
+from coach.storage import SessionRow, Turn
 
 log = logging.getLogger(__name__)
 _DELTA_CHARS = 24  # offline replies are streamed in small pieces, like a model's
@@ -120,12 +120,6 @@ class InterviewSession:
         """Every turn with its speaker: what the grader reads (only the candidate's words
         count, and it needs the interviewer's to tell agreement from a point made)."""
         return [(t.role, t.text) for t in self.turns]
-
-    def asked(self) -> set[str]:
-        """Probing questions already asked, read back from the interviewer's own turns."""
-        said = said_by(self.turns, "interviewer")
-        probes = [f.ask for f in self.question.follow_ups] + [a for kp in self.question.key_points for a in kp.deeper] + offline_interviewer.all_asks()
-        return {p for p in probes if p in said}
 
     def phase(self) -> PhaseState:
         return current_phase(self.question, self.elapsed_s, self.tracker.covered)
@@ -217,9 +211,11 @@ class InterviewSession:
     async def _respond(self, again: bool = False, candidate: CandidateTurn | None = None) -> None:
         candidate_turn = len(self.turns)
         reply_turn = candidate_turn + 1
+        # The turn is stored already; its frame leads the reply's. It is stored while the turn
+        # is scored: it takes the frame lock first, so its seq still comes first.
+        leading = asyncio.create_task(self.emit(candidate)) if candidate is not None else None
+        await asyncio.sleep(0)  # it takes the lock now, before any frame of the reply
         try:
-            if candidate is not None:  # the turn is stored already; its frame leads the reply's
-                await self.emit(candidate)
             if again:
                 await self.emit(
                     Notice(code="reply_restarted", message="The interviewer's last turn was cut off; it starts again from the beginning.")
@@ -233,6 +229,8 @@ class InterviewSession:
                 text = await self.answer_offline(reply_turn, set(self.tracker.covered), phase_may_change=True)
             else:
                 text = await self.llm.reply(provider, reply_turn)
+            if leading is not None:
+                await leading
             await self.emit(Coverage(covered=sorted(self.tracker.covered), total=len(self.question.key_points)))
             # interviewer.done ends the turn: the next `say` is welcome from then on, so the
             # suggestions follow in the background.
@@ -243,6 +241,8 @@ class InterviewSession:
             log.exception("reply to turn %s of session %s failed", candidate_turn, self.id)
             await self.emit(Notice(code="internal_error", message="Something went wrong answering that turn; please say it again."))
         finally:
+            if leading is not None:
+                await asyncio.gather(leading, return_exceptions=True)
             self.work.started()
             self.turn_state.back_to_active(State.replying)
 
@@ -255,21 +255,18 @@ class InterviewSession:
         """Score the turn, then stream the offline interviewer's reply to it."""
         await self.score()
         phase_changed = await self.emit_phase(self.phase()) if phase_may_change else False
-        text = await self._offline_reply(reply_turn, phase_changed, covered_before)
-        self.services.metrics.turns.labels("offline").inc()
-        await self._stream_text(reply_turn, text)
-        return text
-
-    async def _offline_reply(self, reply_turn: int, phase_changed: bool, covered_before: set[str]) -> str:
-        return await self.offline.reply(
+        text = await self.offline.reply(
             self.turns,
             reply_turn=reply_turn,
             phase=self.phase(),
             phase_changed=phase_changed,
             covered_before=covered_before,
-            asked=self.asked(),
+            asked=offline_interviewer.asked(self.question, self.turns),
             time_left_s=sum(p.budget_s for p in plan_for(self.question.kind)) - self.elapsed_s,
         )
+        self.services.metrics.turns.labels("offline").inc()
+        await self._stream_text(reply_turn, text)
+        return text
 
     async def _suggest_after_turn(self, turn: int, provider: Provider | None) -> None:
         try:
