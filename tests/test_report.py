@@ -85,3 +85,19 @@ def test_committed_report_schema_matches_and_a_report_validates():
     assert schema == json_schema(), "run: coach report-schema > docs/report.schema.json"
     grading = Grading(verdicts=[Verdict(id="a", status="covered", evidence=["leases a block of ids"])], grader=INFO)
     jsonschema.validate(json.loads(build_report(RUBRIC, ANSWER, grading).model_dump_json()), schema)
+
+
+def test_practice_next_stays_with_the_kind_of_interview(tmp_path):
+    """A perfect design answer is followed by harder design questions, never a STAR story."""
+    from coach.bank import load_bank
+    from coach.grading.embedder import get_embedder
+    from coach.grading.models import GradeReport
+    from coach.grading.practice import recommend
+    from coach.grading.rubric import Rubric
+
+    bank = load_bank()
+    for question in (bank.get("sd-url-shortener"), next(q for q in bank.questions.values() if q.kind.value == "behavioral")):
+        rubric = Rubric.from_question(question)
+        report = GradeReport.model_construct(key_points=[])  # nothing missed
+        picks = recommend(bank, rubric, report, get_embedder())
+        assert all(bank.get(p.question_id).kind == question.kind for p in picks), question.id

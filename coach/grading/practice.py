@@ -13,13 +13,14 @@ def recommend(bank: QuestionBank, rubric: Rubric, report: GradeReport, embedder:
 
     With nothing missed, suggest harder questions that share a topic with this one.
     """
-    others = [q for q in bank.questions.values() if q.id != rubric.question_id]
+    # A design interview is practised with design questions, a STAR story with STAR stories.
+    others = [q for q in bank.questions.values() if q.id != rubric.question_id and (rubric.kind is None or q.kind == rubric.kind)]
     missed = [r for r in report.key_points if not r.covered]
     if not missed:
         topics = set(rubric.topics)
         harder = [q for q in others if q.difficulty == "hard" and topics & set(q.topics)]
         return [Practice(question_id=q.id, title=q.title, reason="You covered every point; try a harder question on the same topics.") for q in sorted(harder, key=lambda q: q.id)[:k]]
-    candidates = [(q, kp) for q in others for kp in q.key_points if rubric.kind is None or q.kind == rubric.kind]
+    candidates = [(q, kp) for q in others for kp in q.key_points]
     if not candidates:
         return []
     vectors = embedder.encode([r.text for r in missed] + [kp.text for _, kp in candidates])

@@ -416,7 +416,8 @@ const interview = {
     if (!s.question || !s.phase) { $("#phase").replaceChildren(); return; }
     const names = PHASES[s.question.kind] || [];
     const left = Math.max(0, s.phase.budget_s - s.phase.elapsed_s - Math.floor((Date.now() - s.phase.at) / 1000));
-    const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")} left`;
+    // Out of time in this part: say so, rather than a clock stuck at 0:00.
+    const clock = left > 0 ? `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")} left` : "time's up: wrap this part up";
     $("#phase").replaceChildren(...names.map((n) => {
       const now = n === s.phase.phase;
       return el("span", now ? { class: "now", "aria-current": "step" } : {}, `${nice(n)}${now ? ` · ${clock}` : ""}`);
