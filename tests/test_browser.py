@@ -123,6 +123,8 @@ def test_a_whole_interview_with_a_dropped_connection(server, browser):
     expect(page.locator("#r-points li.ok").first).to_contain_text("Covered")
     expect(page.locator("#r-chart svg")).to_be_visible()
     expect(page.locator("#r-points blockquote").first).to_contain_text("base62")
+    page.locator("#r-transcript-box summary").click()
+    expect(page.locator("#r-transcript li.candidate").first).to_contain_text("How many new links per month")
     shot(page, "4-report")
 
     page.goto(server + "/#/history")

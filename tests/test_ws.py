@@ -415,3 +415,20 @@ def test_a_resume_from_nothing_rebuilds_the_whole_transcript(client):
         replay = until(ws, "pong")
     said = [(f["turn"], f["text"]) for f in replay if f["type"] in ("candidate", "interviewer.done")]
     assert said[1] == (2, "How many links a month?") and said[0][0] == 1 and said[2][0] == 3
+
+
+def test_the_report_of_an_interview_carries_its_transcript(client):
+    with client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "start", "question_id": "sd-url-shortener", "mode": "interview"})
+        session = until(ws, "interviewer.done")[0]
+        send(ws, {"type": "say", "text": "How many links a month?"})
+        until(ws, "interviewer.done")
+        send(ws, {"type": "end"})
+        report = until(ws, "report")[-1]["report"]
+    assert [(t["turn"], t["role"]) for t in report["transcript"]] == [(1, "interviewer"), (2, "candidate"), (3, "interviewer")]
+    assert report["transcript"][1]["text"] == "How many links a month?"
+    auth = {"Authorization": f"Bearer {session['token']}"}
+    md = client.get(f"/api/sessions/{session['session_id']}/report", params={"format": "md"}, headers=auth).text
+    assert "## Transcript" in md and "**Candidate:** How many links a month?" in md
+    html = client.get(f"/api/sessions/{session['session_id']}/report", params={"format": "html"}, headers=auth).text
+    assert "<h2>Transcript</h2>" in html and "How many links a month?" in html

@@ -107,6 +107,14 @@ class LLMUsage(BaseModel):
     cost_usd: float = Field(ge=0)
 
 
+class TranscriptTurn(BaseModel):
+    """One turn of an interview, as the report shows it."""
+
+    turn: int = Field(ge=1)
+    role: Literal["interviewer", "candidate"]
+    text: str
+
+
 class GradeReport(BaseModel):
     """The graded answer. `score` is 0-100: each key point's weight counts in full when
     covered and by half when partial."""
@@ -128,6 +136,8 @@ class GradeReport(BaseModel):
     session_id: str | None = None
     # An interview's LLM usage (null for a single graded answer and for offline interviews).
     usage: LLMUsage | None = None
+    # An interview's turns, both sides, in order (empty for a single graded answer).
+    transcript: list[TranscriptTurn] = Field(default_factory=list)
 
 
 def json_schema() -> dict[str, object]:

@@ -168,4 +168,7 @@ def render_markdown(report: GradeReport) -> str:
     if report.practice_next:
         lines += ["", "## Practise next", ""]
         lines += [f"- `{p.question_id}` {p.title}: {p.reason}" for p in report.practice_next]
+    if report.transcript:
+        lines += ["", "## Transcript", ""]
+        lines += [f"**{t.role.capitalize()}:** {t.text}\n" for t in report.transcript]
     return "\n".join(lines) + "\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from coach.grading.models import LLMUsage
+from coach.grading.models import LLMUsage, TranscriptTurn
 from coach.grading.passages import read_turns
 from coach.grading.rubric import Rubric
 from coach.grading.speakers import Role
@@ -20,6 +20,7 @@ async def grade_interview(services: Services, session_id: str, rubric: Rubric, s
     """Grade and save the report; its JSON body."""
     report = await services.grading.grade(rubric, read_turns(said), provider=model)
     report.session_id = session_id
+    report.transcript = [TranscriptTurn(turn=n, role=role, text=text) for n, (role, text) in enumerate(said, start=1)]
     if model is not None:
         row = await services.store.get_session(session_id)
         if row is not None:

@@ -485,7 +485,8 @@ function reportProblem(text) {
 }
 async function showReport(id, token) {
   $("#r-title").textContent = "Report";
-  for (const sel of ["#r-points", "#r-strengths", "#r-mistakes", "#r-next", "#r-notices", "#r-chart"]) $(sel).replaceChildren();
+  for (const sel of ["#r-points", "#r-strengths", "#r-mistakes", "#r-next", "#r-notices", "#r-chart", "#r-transcript"]) $(sel).replaceChildren();
+  $("#r-transcript-box").hidden = true;
   $("#r-mistakes-box").hidden = true;
   $("#r-score").textContent = "";
   if (!token) { reportProblem("This report needs its full link, with the token, or the browser it was made in."); return; }
@@ -517,6 +518,9 @@ async function showReport(id, token) {
   const mistakes = r.mistakes || [];
   $("#r-mistakes-box").hidden = !mistakes.length;
   $("#r-mistakes").replaceChildren(...mistakes.map((m) => el("li", {}, el("blockquote", { text: `“${m.quote}”` }), m.why)));
+  const turns = r.transcript || [];
+  $("#r-transcript-box").hidden = turns.length === 0;
+  $("#r-transcript").replaceChildren(...turns.map((t) => el("li", { class: t.role }, el("strong", { text: t.role === "candidate" ? "You: " : "Interviewer: " }), t.text)));
   $("#r-next").replaceChildren(...r.practice_next.map((p) => el("li", {},
     Object.assign(el("button", { type: "button", text: p.title }), { onclick: () => begin({ question_id: p.question_id }) }),
     " ", el("span", { class: "muted", text: p.reason }))));
