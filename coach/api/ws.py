@@ -70,23 +70,21 @@ async def interview(ws: WebSocket) -> None:
     interviews: Interviews = ws.app.state.interviews
     limit: int = ws.app.state.services.settings.max_frame_bytes
     idle_s: float = ws.app.state.services.settings.idle_timeout_s
+    origin = ws.headers.get("origin")
+    limits: RateLimits = ws.app.state.limits
+    address = ws.client.host if ws.client else "unknown"
+    if not origin_allowed(origin, ws.headers.get("host"), ws.app.state.services.settings.allowed_origins):
+        await _refuse(ws, 1008, f"origin {origin[:60]} is not allowed (COACH_ALLOWED_ORIGINS)")
+        return
+    if not limits.connect(address):
+        too_many = RateLimited(f"too many open connections from your address (at most {limits.max_connections})", 5.0)
+        await _refuse(ws, 1013, "too many connections from this address", error_frame(too_many))
+        return
     # Registered so that shutdown can stop this handler before the store closes under it.
     handlers: set[asyncio.Task[None]] = ws.app.state.handlers
     me = asyncio.current_task()
     assert me is not None
     handlers.add(me)  # type: ignore[arg-type]
-    origin = ws.headers.get("origin")
-    limits: RateLimits = ws.app.state.limits
-    address = ws.client.host if ws.client else "unknown"
-    if not origin_allowed(origin, ws.headers.get("host"), ws.app.state.services.settings.allowed_origins):
-        handlers.discard(me)  # type: ignore[arg-type]
-        await _refuse(ws, 1008, f"origin {origin[:60]} is not allowed (COACH_ALLOWED_ORIGINS)")
-        return
-    if not limits.connect(address):
-        handlers.discard(me)  # type: ignore[arg-type]
-        too_many = RateLimited(f"too many open connections from your address (at most {limits.max_connections})", 5.0)
-        await _refuse(ws, 1013, "too many connections from this address", error_frame(too_many))
-        return
     connections = ws.app.state.services.metrics.connections
     connections.inc()
     send = Connection(ws)

@@ -15,7 +15,7 @@ from coach.interview.services import Services
 from coach.interview.suggestions import suggest
 from coach.llm.base import Provider
 from coach.protocol import Suggestion
-from coach.storage import Turn, said_by
+from coach.storage import Turn, last_said, said_by
 
 log = logging.getLogger(__name__)
 Source = Literal["model", "offline"]
@@ -46,8 +46,7 @@ class Coach:
         candidate_text = said_by(turns, "candidate", "\n")[-SUGGEST_CHARS:]
         bank, embedder = self.services.bank, self.services.grader.embedder
         said = said_by(turns, "interviewer")
-        latest = next((t.text for t in reversed(turns) if t.role == "candidate"), "")
-        run = self.services.run_for(len(latest))
+        run = self.services.run_for(len(last_said(turns, "candidate")))
         offline = await run(suggest, bank, self.question, candidate_text, self.tracker.covered, embedder, 6, said)
         if provider is None or not candidate_text:
             return offline, "offline"

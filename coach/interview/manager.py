@@ -64,8 +64,7 @@ class Interviews:
         row = await self.services.store.create_session(session_id, token, question.id, provider, prompts)
         session = InterviewSession(self.services, row, question, [], 0)
         session.mode = frame.mode
-        session.when_idle = lambda: self._forget(session)
-        self.live[session_id] = session
+        self._hold(session)
         self.services.metrics.sessions_started.labels(frame.mode).inc()
         log.info("session %s started: question %s, %s mode, %s", session_id, question.id, frame.mode, provider)
         await session.attach(send, 0)
@@ -101,8 +100,7 @@ class Interviews:
             if session.candidate_turns():
                 await self.services.run_heavy(session.tracker.update, session.said())
             session.phase_name = session.phase().plan.name
-            session.when_idle = lambda: self._forget(session)
-            self.live[session_id] = session
+            self._hold(session)
         self._loading.pop(session_id, None)
         return session
 
@@ -117,6 +115,11 @@ class Interviews:
         or when its last reply or background work ends: see InterviewSession.when_idle)."""
         session.detach(send)
         self._forget(session)
+
+    def _hold(self, session: InterviewSession) -> None:
+        """Keep `session` in memory until it is idle with nobody connected."""
+        session.when_idle = lambda: self._forget(session)
+        self.live[session.id] = session
 
     def _forget(self, session: InterviewSession) -> None:
         """Drop an idle session from memory; `resume` reloads it from the store."""

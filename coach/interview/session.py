@@ -46,7 +46,7 @@ from coach.protocol import (
     Suggestions,
     _Server,
 )
-from coach.storage import SessionRow, Turn
+from coach.storage import SessionRow, Turn, last_said
 
 log = logging.getLogger(__name__)
 _DELTA_CHARS = 24  # offline replies are streamed in small pieces, like a model's
@@ -214,7 +214,8 @@ class InterviewSession:
         # The turn is stored already; its frame leads the reply's. It is stored while the turn
         # is scored: it takes the frame lock first, so its seq still comes first.
         leading = asyncio.create_task(self.emit(candidate)) if candidate is not None else None
-        await asyncio.sleep(0)  # it takes the lock now, before any frame of the reply
+        if leading is not None:
+            await asyncio.sleep(0)  # it takes the lock now, before any frame of the reply
         try:
             if again:
                 await self.emit(
@@ -248,8 +249,7 @@ class InterviewSession:
 
     def score(self) -> Awaitable[set[str]]:
         """Grade the candidate's turns for rubric coverage, on the CPU worker."""
-        latest = self.turns[-1].text if self.turns and self.turns[-1].role == "candidate" else ""
-        return self.services.run_for(len(latest))(self.tracker.update, self.said())
+        return self.services.run_for(len(last_said(self.turns, "candidate")))(self.tracker.update, self.said())
 
     async def answer_offline(self, reply_turn: int, covered_before: set[str], *, phase_may_change: bool) -> str:
         """Score the turn, then stream the offline interviewer's reply to it."""

@@ -96,10 +96,9 @@ class ProviderHealth:
         else:
             self._state = "degraded"
 
-    def down(self, reason: str) -> None:
-        """Skip the provider for a cool-down now (the start-up check found it broken)."""
-        self._failures = max(self._failures + 1, self.threshold)
-        self._error, self._error_at = reason, datetime.now(UTC)
+    def down(self) -> None:
+        """Start the cool-down now, whatever the count: the start-up check found the provider
+        broken (its failure is already recorded by `failed`)."""
         self._state, self._until = "down", self._clock() + self.cooldown_s
 
     def report(self) -> HealthReport:

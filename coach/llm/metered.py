@@ -12,8 +12,8 @@ a session gets all of this without knowing about it.
 from __future__ import annotations
 
 import asyncio
-import re
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -107,16 +107,19 @@ class MeteredProvider(Provider):
         self.total_timeout_s = total_timeout_s
         self.account = account
 
+    def _with(self, **changes: Any) -> MeteredProvider:
+        """The same provider, health and metrics, with some settings changed."""
+        settings: dict[str, Any] = {
+            "first_token_timeout_s": self.first_token_timeout_s,
+            "total_timeout_s": self.total_timeout_s,
+            "account": self.account,
+            "metrics": self.metrics,
+        }
+        return MeteredProvider(self.inner, self.health, **{**settings, **changes})
+
     def for_session(self, account: Account) -> MeteredProvider:
         """The same provider and health, counting against `account`."""
-        return MeteredProvider(
-            self.inner,
-            self.health,
-            first_token_timeout_s=self.first_token_timeout_s,
-            total_timeout_s=self.total_timeout_s,
-            account=account,
-            metrics=self.metrics,
-        )
+        return self._with(account=account)
 
     async def warm(self) -> None:
         await self.inner.warm()
@@ -191,12 +194,11 @@ class MeteredProvider(Provider):
         """One tiny request that tells whether the model answers within the first-token
         timeout: None when it does, else the reason. A failure puts the provider in its
         cool-down at once, so that the first candidates are not the ones who wait for it."""
-        late = self.first_token_timeout_s
-        check = MeteredProvider(self.inner, self.health, first_token_timeout_s=late, total_timeout_s=late)
+        check = self._with(total_timeout_s=self.first_token_timeout_s, account=None, metrics=None)
         try:
             await check.complete([{"role": "user", "content": "Reply with the word OK."}], limits={"max_tokens": 5, "temperature": 0.0})
         except ProviderError as exc:
-            self.health.down(exc.message)
+            self.health.down()
             return exc.message
         return None
 

@@ -1,5 +1,5 @@
 """Durable storage of interviews (SQLite by default, PostgreSQL by URL)."""
 
-from coach.storage.store import SessionRow, Store, StorageError, Turn, said_by, sqlite_url
+from coach.storage.store import SessionRow, Store, StorageError, Turn, last_said, said_by, sqlite_url
 
-__all__ = ["SessionRow", "Store", "StorageError", "Turn", "said_by", "sqlite_url"]
+__all__ = ["SessionRow", "Store", "StorageError", "Turn", "last_said", "said_by", "sqlite_url"]

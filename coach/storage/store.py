@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,6 +66,11 @@ class Turn:
 def said_by(turns: Iterable[Turn], role: str, sep: str = " ") -> str:
     """Everything one speaker has said, in order."""
     return sep.join(t.text for t in turns if t.role == role)
+
+
+def last_said(turns: Sequence[Turn], role: str) -> str:
+    """The latest turn of one speaker, or ""."""
+    return next((t.text for t in reversed(turns) if t.role == role), "")
 
 
 def _aware(value: datetime) -> datetime:
