@@ -166,6 +166,22 @@ def test_behavioural_rubrics_check_the_generic_pitfalls():
     assert [(m.kind, m.quote) for m in grading.mistakes] == [("pitfall", text)]
 
 
+def test_design_rubrics_check_the_generic_design_pitfalls():
+    """A false engineering claim ("managed, so it won't go down") is a mistake on any design
+    rubric, custom ones included, and never evidence for the point it sounds like."""
+    from coach.bank import load_bank
+
+    rubric = Rubric.model_validate(
+        {"question": "Design a photo store", "key_points": [{"id": "failover", "text": "Plans failover for the metadata store", "dimension": "reliability"}]}
+    )
+    text = "DynamoDB is fully managed, so it won't go down and we don't need failover."
+    judge = ScriptedJudge({("managed cloud service", "DynamoDB"): "asserts", ("failover for the metadata", "DynamoDB"): "asserts"})
+    grading = OfflineGrader(judge=judge, bank=load_bank()).grade(rubric, text)
+    assert [(m.kind, m.quote) for m in grading.mistakes] == [("pitfall", text)]
+    assert grading.verdicts[0].status != "covered"
+    assert "outage" in grading.mistakes[0].why or "fail" in grading.mistakes[0].why
+
+
 def test_a_near_miss_listed_for_a_point_does_not_earn_it():
     rubric = Rubric.model_validate(
         {

@@ -78,10 +78,14 @@ class PitfallFinder:
 
 
 def rubric_pitfalls(rubric: Rubric, bank: QuestionBank | None) -> list[Pitfall]:
-    """The rubric's pitfalls, and for behavioural rubrics the ones every story can fall into."""
+    """The rubric's pitfalls, and the ones every answer of its kind can fall into (blame in a
+    story; a managed service that "can't fail" or a hash taken as unique in a design). A rubric
+    that is not a STAR story is read as a design rubric."""
     extra: tuple[Pitfall, ...] = ()
-    if bank is not None and _kind(rubric) is Kind.behavioral:
-        extra = tuple(p for p in bank.generic_pitfalls.get(Kind.behavioral, ()) if p.text not in {q.text for q in rubric.pitfalls})
+    if bank is not None:
+        kind = Kind.behavioral if _kind(rubric) is Kind.behavioral else Kind.system_design
+        own = {q.text for q in rubric.pitfalls}
+        extra = tuple(p for p in bank.generic_pitfalls.get(kind, ()) if p.text not in own)
     return [*rubric.pitfalls, *extra]
 
 

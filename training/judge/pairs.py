@@ -30,6 +30,7 @@ from pathlib import Path
 import yaml
 
 from coach.bank import load_bank
+from coach.bank.models import Kind
 
 HERE = Path(__file__).parent
 LABELS = ("asserts", "partial", "shallow", "declined", "incorrect", "unrelated")
@@ -75,6 +76,13 @@ def _sources(holdout: set[str]) -> dict[str, dict]:
             points = [{**kp_data, "text": texts[kp_data["id"]], "more_asserts": [], "more_near_misses": []} for kp_data in entry["key_points"]]
             out[f"{f.stem}#{n}"] = {"key_points": points, "pitfalls": entry["pitfalls"]}
     return out
+
+
+def _behavioural(name: str) -> bool:
+    """Whether a source (a bank question id, or an invented rubric) is a STAR story."""
+    if "#" in name:
+        return False
+    return load_bank().get(name).kind is Kind.behavioral
 
 
 def build(holdout: set[str]) -> list[dict[str, object]]:
@@ -140,6 +148,19 @@ def build(holdout: set[str]) -> list[dict[str, object]]:
                 add(query, text, "unrelated", "generic")
     for blame in generic.get("blame", []):
         add(generic["blame_pitfall"], blame, "asserts", "blame")
+    # The false claims any design answer can make (seeds/pitfalls.yaml): their phrasings assert
+    # them; correct design points and the other claims do not.
+    claims = list(load_bank().generic_pitfalls.get(Kind.system_design, ()))
+    design = [kp for name in names if not _behavioural(name) for kp in sources[name]["key_points"]]
+    for pit in claims:
+        for text in pit.phrasings:
+            add(pit.text, text, "asserts", "generic-pitfall")
+            add(pit.text, spoken(text, rng), "asserts", "generic-pitfall")
+        for kp in rng.sample(design, k=min(len(design), 12)):
+            add(pit.text, rng.choice(kp["asserts"]), "unrelated", "generic-pitfall")
+        for other in claims:
+            if other is not pit:
+                add(pit.text, rng.choice(other.phrasings), "unrelated", "generic-pitfall")
     for query, passage, label in _mined_from_answers(holdout):
         add(query, passage, label, "answer")
     for query, passage, label in _mined_pitfalls(holdout):
@@ -203,7 +224,6 @@ def _mined_pitfalls(holdout: set[str]) -> list[tuple[str, str, str]]:
     from coach.grading.passages import read
 
     bank = load_bank()
-    blame = [p for ps in bank.generic_pitfalls.values() for p in ps]
     embedder = get_embedder()
     out: list[tuple[str, str, str]] = []
     for f in sorted((HERE / "answers").glob("*.yaml")):
@@ -212,18 +232,21 @@ def _mined_pitfalls(holdout: set[str]) -> list[tuple[str, str, str]]:
             if name in holdout or name.startswith("file:"):
                 continue
             question = bank.get(name)
-            pitfalls = list(question.pitfalls) + (blame if question.kind.value == "behavioral" else [])
+            pitfalls = list(question.pitfalls) + list(bank.generic_pitfalls.get(question.kind, ()))
             sentences = [p.text for p in read(item["answer"]).passages if not p.to_grader]
             if not sentences:
                 continue
             vectors = embedder.encode(sentences)
             mistakes = [i for i, s in enumerate(sentences) if any(_overlaps(m, s) for m in item.get("mistakes", []))]
-            for pit in pitfalls:
-                sim = (vectors @ embedder.encode([pit.text, *pit.phrasings]).T).max(axis=1)
-                for i in np.argsort(-sim)[:3]:
-                    label = "asserts" if i in mistakes and sim[i] >= 0.5 else "unrelated" if i not in mistakes else None
-                    if label:
-                        out.append((pit.text, sentences[i], label))
+            sims = np.stack([(vectors @ embedder.encode([pit.text, *pit.phrasings]).T).max(axis=1) for pit in pitfalls])
+            # A mistake asserts the one pitfall it sounds most like; it says nothing of the others.
+            nearest = sims.argmax(axis=0)
+            for k, pit in enumerate(pitfalls):
+                for i in np.argsort(-sims[k])[:3]:
+                    if i not in mistakes:
+                        out.append((pit.text, sentences[i], "unrelated"))
+                    elif nearest[i] == k and sims[k, i] >= 0.5:
+                        out.append((pit.text, sentences[i], "asserts"))
     return out
 
 
