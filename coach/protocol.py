@@ -203,6 +203,8 @@ class Suggestions(_Server):
     items: list[Suggestion]
     # Where they came from: the LLM, or the offline coach (no LLM, or the LLM failed).
     source: Literal["model", "offline"] = "offline"
+    # True when the candidate asked for them (Hint), so the report can count hints used.
+    asked: bool = False
 
 
 class Coverage(_Server):
@@ -216,6 +218,9 @@ class Phase(_Server):
     phase: str
     elapsed_s: int
     budget_s: int
+    # Seconds until this phase's scheduled end (negative once past it); absent in frames
+    # stored before it existed.
+    left_s: int | None = None
 
 
 class Report(_Server):

@@ -123,8 +123,14 @@ def test_a_whole_interview_with_a_dropped_connection(server, browser):
     expect(page.locator("#r-points li.ok").first).to_contain_text("Covered")
     expect(page.locator("#r-chart svg")).to_be_visible()
     expect(page.locator("#r-points blockquote").first).to_contain_text("base62")
+    # The timeline: the phases the interview went through, with times; the transcript names them.
+    expect(page.locator("#r-timeline-box")).to_be_visible()
+    expect(page.locator("#r-timeline tr").first).to_contain_text("requirements")
+    expect(page.locator("#r-timeline-sum")).to_contain_text("in all")
     page.locator("#r-transcript-box summary").click()
     expect(page.locator("#r-transcript li.candidate").first).to_contain_text("How many new links per month")
+    expect(page.locator("#r-transcript li.candidate").first).to_contain_text("You [")
+    expect(page.locator("#r-transcript li.phase-head").first).to_have_text("requirements")
     shot(page, "4-report")
 
     page.goto(server + "/#/history")

@@ -30,6 +30,18 @@ def test_phases_move_on_early_when_covered(bank):
     assert current_phase(q, 10, {kp.id for kp in q.key_points}).plan.name == "wrap_up"
 
 
+def test_a_phase_reached_early_keeps_the_time_saved(bank):
+    """The clock runs to the phase's scheduled end: moving on early does not restart it at a
+    full budget, and it keeps running down between turns instead of resetting."""
+    q = bank.get("sd-black-friday-ecommerce")
+    early = current_phase(q, 10, {"spike-estimate"})
+    later = current_phase(q, 70, {"spike-estimate"})
+    assert early.left_s > early.plan.budget_s
+    assert early.left_s - later.left_s == 60
+    on_time = current_phase(q, 400, set())
+    assert on_time.left_s == on_time.plan.budget_s - on_time.elapsed_in_phase_s
+
+
 def test_star_questions_have_their_own_phases(bank):
     q = bank.get("bh-incident-you-led")
     assert current_phase(q, 0, set()).plan.name == "situation_and_task"

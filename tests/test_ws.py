@@ -423,12 +423,19 @@ def test_the_report_of_an_interview_carries_its_transcript(client):
         session = until(ws, "interviewer.done")[0]
         send(ws, {"type": "say", "text": "How many links a month?"})
         until(ws, "interviewer.done")
+        send(ws, {"type": "hint"})
+        assert until(ws, "suggestions")[-1]["asked"] is True
         send(ws, {"type": "end"})
         report = until(ws, "report")[-1]["report"]
     assert [(t["turn"], t["role"]) for t in report["transcript"]] == [(1, "interviewer"), (2, "candidate"), (3, "interviewer")]
     assert report["transcript"][1]["text"] == "How many links a month?"
+    # The timeline: every turn's time and phase, the phases with their answers and the hint.
+    assert all(isinstance(t["at_s"], int) and t["phase"] == "requirements" for t in report["transcript"])
+    assert [(p["phase"], p["answers"], p["hints"]) for p in report["timeline"]] == [("requirements", 1, 1)]
+    assert report["hints_used"] == 1 and report["duration_s"] >= 0
     auth = {"Authorization": f"Bearer {session['token']}"}
     md = client.get(f"/api/sessions/{session['session_id']}/report", params={"format": "md"}, headers=auth).text
-    assert "## Transcript" in md and "**Candidate:** How many links a month?" in md
+    assert "## Transcript" in md and "### Requirements" in md and "**Candidate** [0:00]: How many links a month?" in md
+    assert "## Timeline" in md and "| Requirements | 0:00 |" in md
     html = client.get(f"/api/sessions/{session['session_id']}/report", params={"format": "html"}, headers=auth).text
-    assert "<h2>Transcript</h2>" in html and "How many links a month?" in html
+    assert "<h2>Transcript</h2>" in html and "How many links a month?" in html and "<h2>Timeline</h2>" in html

@@ -113,6 +113,20 @@ class TranscriptTurn(BaseModel):
     turn: int = Field(ge=1)
     role: Literal["interviewer", "candidate"]
     text: str
+    # Seconds from the interview's start, and the phase it was in (interviews only).
+    at_s: int | None = None
+    phase: str | None = None
+
+
+class PhaseTime(BaseModel):
+    """One phase of an interview as it went: when it began, how long it took, how many
+    answers the candidate gave in it and how many hints they asked for."""
+
+    phase: str
+    started_s: int = Field(ge=0)
+    duration_s: int = Field(ge=0)
+    answers: int = Field(ge=0)
+    hints: int = Field(ge=0)
 
 
 class GradeReport(BaseModel):
@@ -138,6 +152,10 @@ class GradeReport(BaseModel):
     usage: LLMUsage | None = None
     # An interview's turns, both sides, in order (empty for a single graded answer).
     transcript: list[TranscriptTurn] = Field(default_factory=list)
+    # An interview's phases in order, with time and hints (empty for a single graded answer).
+    timeline: list[PhaseTime] = Field(default_factory=list)
+    hints_used: int = 0
+    duration_s: int | None = None
 
 
 def json_schema() -> dict[str, object]:

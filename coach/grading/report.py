@@ -168,7 +168,26 @@ def render_markdown(report: GradeReport) -> str:
     if report.practice_next:
         lines += ["", "## Practise next", ""]
         lines += [f"- `{p.question_id}` {p.title}: {p.reason}" for p in report.practice_next]
+    if report.timeline:
+        lines += ["", "## Timeline", "", f"{clock(report.duration_s or 0)} in all, {report.hints_used} hint(s) asked for.", ""]
+        lines += ["| phase | from | took | answers | hints |", "|---|---|---|---|---|"]
+        lines += [f"| {phase_name(p.phase)} | {clock(p.started_s)} | {clock(p.duration_s)} | {p.answers} | {p.hints} |" for p in report.timeline]
     if report.transcript:
         lines += ["", "## Transcript", ""]
-        lines += [f"**{t.role.capitalize()}:** {t.text}\n" for t in report.transcript]
+        phase = None
+        for t in report.transcript:
+            if t.phase is not None and t.phase != phase:
+                phase = t.phase
+                lines.append(f"### {phase_name(phase)}\n")
+            when = f" [{clock(t.at_s)}]" if t.at_s is not None else ""
+            lines.append(f"**{t.role.capitalize()}**{when}: {t.text}\n")
     return "\n".join(lines) + "\n"
+
+
+def clock(seconds: int) -> str:
+    """Minutes and seconds, as the page's clocks show them (12:05)."""
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def phase_name(phase: str) -> str:
+    return phase.replace("_", " ").capitalize()

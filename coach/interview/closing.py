@@ -4,12 +4,14 @@ budget) or offline, with the interview's LLM usage, saved; one log line and a me
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from coach.grading.models import LLMUsage, TranscriptTurn
 from coach.grading.passages import read_turns
 from coach.grading.rubric import Rubric
 from coach.grading.speakers import Role
+from coach.interview import timeline
 from coach.interview.services import Services
 from coach.llm.base import Provider
 
@@ -21,10 +23,14 @@ async def grade_interview(services: Services, session_id: str, rubric: Rubric, s
     report = await services.grading.grade(rubric, read_turns(said), provider=model)
     report.session_id = session_id
     report.transcript = [TranscriptTurn(turn=n, role=role, text=text) for n, (role, text) in enumerate(said, start=1)]
-    if model is not None:
-        row = await services.store.get_session(session_id)
-        if row is not None:
+    row = await services.store.get_session(session_id)
+    if row is not None:
+        if model is not None:
             report.usage = LLMUsage(prompt_tokens=row.prompt_tokens, completion_tokens=row.completion_tokens, cost_usd=row.cost_usd)
+        story = timeline.build(await services.store.frames_after(session_id, 0), await services.store.turns(session_id), row.created_at, datetime.now(UTC))
+        if len(story.transcript) == len(report.transcript):  # the stored turns are the ones graded
+            report.transcript = story.transcript
+            report.timeline, report.hints_used, report.duration_s = story.phases, story.hints, story.duration_s
     body = report.model_dump(mode="json")
     await services.store.save_report(session_id, body, report.score)
     services.metrics.sessions_ended.labels(report.grader.kind).inc()

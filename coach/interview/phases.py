@@ -44,6 +44,9 @@ class PhaseState:
     plan: PhasePlan
     index: int
     elapsed_in_phase_s: int
+    # Until this phase's scheduled end, counted from the interview's start: a phase reached
+    # early keeps the time saved, so the clock runs on instead of restarting at a full budget.
+    left_s: int
 
 
 def current_phase(question: Question, elapsed_s: float, covered: set[str]) -> PhaseState:
@@ -65,4 +68,4 @@ def current_phase(question: Question, elapsed_s: float, covered: set[str]) -> Ph
 
     by_coverage = next((i for i in range(len(plan)) if not complete(i)), len(plan) - 1)
     index = max(by_clock, by_coverage)
-    return PhaseState(plan[index], index, max(0, int(elapsed_s) - starts[index]))
+    return PhaseState(plan[index], index, max(0, int(elapsed_s) - starts[index]), starts[index] + plan[index].budget_s - int(elapsed_s))

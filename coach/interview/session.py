@@ -129,7 +129,7 @@ class InterviewSession:
             return False
         first = self.phase_name is None
         self.phase_name = state.plan.name
-        await self.emit(Phase(phase=state.plan.name, elapsed_s=state.elapsed_in_phase_s, budget_s=state.plan.budget_s))
+        await self.emit(Phase(phase=state.plan.name, elapsed_s=state.elapsed_in_phase_s, budget_s=state.plan.budget_s, left_s=state.left_s))
         return not first
 
     async def _stream_text(self, turn: int, text: str) -> None:
@@ -275,15 +275,15 @@ class InterviewSession:
         except Exception:  # the turn itself is answered; only its suggestions are missing
             log.exception("suggestions after turn %s of session %s failed", turn, self.id)
 
-    async def _emit_suggestions(self, turn: int, provider: Provider | None) -> None:
+    async def _emit_suggestions(self, turn: int, provider: Provider | None, asked: bool = False) -> None:
         items, source = await self.coach.suggestions(self.turns, provider)
-        await self.emit(Suggestions(turn=turn, items=items, source=source))
+        await self.emit(Suggestions(turn=turn, items=items, source=source, asked=asked))
 
     async def hint(self) -> None:
         if self.state in (State.ended, State.grading):
             raise SessionEnded()
         turn = max((t.turn for t in self.turns if t.role == "candidate"), default=0)
-        await self._emit_suggestions(turn, self.llm.provider())
+        await self._emit_suggestions(turn, self.llm.provider(), asked=True)
 
     async def end(self) -> None:
         """Grade the interview and send the report; the session is over afterwards."""

@@ -415,12 +415,15 @@ const interview = {
     const s = this.state;
     if (!s.question || !s.phase) { $("#phase").replaceChildren(); return; }
     const names = PHASES[s.question.kind] || [];
-    const left = Math.max(0, s.phase.budget_s - s.phase.elapsed_s - Math.floor((Date.now() - s.phase.at) / 1000));
+    // left_s runs to the phase's scheduled end: reaching a phase early keeps the time saved
+    // rather than restarting the clock at a full budget.
+    const planned = s.phase.left_s ?? s.phase.budget_s - s.phase.elapsed_s;
+    const left = Math.max(0, planned - Math.floor((Date.now() - s.phase.at) / 1000));
     // Out of time in this part: say so, rather than a clock stuck at 0:00.
-    const clock = left > 0 ? `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")} left` : "time's up: wrap this part up";
+    const until = left > 0 ? `${clock(left)} left` : "time's up: wrap this part up";
     $("#phase").replaceChildren(...names.map((n) => {
       const now = n === s.phase.phase;
-      return el("span", now ? { class: "now", "aria-current": "step" } : {}, `${nice(n)}${now ? ` · ${clock}` : ""}`);
+      return el("span", now ? { class: "now", "aria-current": "step" } : {}, `${nice(n)}${now ? ` · ${until}` : ""}`);
     }));
   },
 };
@@ -485,8 +488,9 @@ function reportProblem(text) {
 }
 async function showReport(id, token) {
   $("#r-title").textContent = "Report";
-  for (const sel of ["#r-points", "#r-strengths", "#r-mistakes", "#r-next", "#r-notices", "#r-chart", "#r-transcript"]) $(sel).replaceChildren();
+  for (const sel of ["#r-points", "#r-strengths", "#r-mistakes", "#r-next", "#r-notices", "#r-chart", "#r-transcript", "#r-timeline"]) $(sel).replaceChildren();
   $("#r-transcript-box").hidden = true;
+  $("#r-timeline-box").hidden = true;
   $("#r-mistakes-box").hidden = true;
   $("#r-score").textContent = "";
   if (!token) { reportProblem("This report needs its full link, with the token, or the browser it was made in."); return; }
@@ -520,11 +524,26 @@ async function showReport(id, token) {
   $("#r-mistakes").replaceChildren(...mistakes.map((m) => el("li", {}, el("blockquote", { text: `“${m.quote}”` }), m.why)));
   const turns = r.transcript || [];
   $("#r-transcript-box").hidden = turns.length === 0;
-  $("#r-transcript").replaceChildren(...turns.map((t) => el("li", { class: t.role }, el("strong", { text: t.role === "candidate" ? "You: " : "Interviewer: " }), t.text)));
+  // Each turn with its time, and the phase named where a new one begins.
+  let phase = null;
+  $("#r-transcript").replaceChildren(...turns.flatMap((t) => {
+    const head = t.phase && t.phase !== phase ? [el("li", { class: "phase-head" }, el("strong", { text: nice(t.phase) }))] : [];
+    if (t.phase) phase = t.phase;
+    const when = t.at_s == null ? "" : ` [${clock(t.at_s)}]`;
+    return [...head, el("li", { class: t.role }, el("strong", { text: `${t.role === "candidate" ? "You" : "Interviewer"}${when}: ` }), t.text)];
+  }));
+  const timeline = r.timeline || [];
+  $("#r-timeline-box").hidden = timeline.length === 0;
+  $("#r-timeline-sum").textContent = timeline.length ? `${clock(r.duration_s || 0)} in all; ${r.hints_used} hint${r.hints_used === 1 ? "" : "s"} asked for.` : "";
+  $("#r-timeline").replaceChildren(...timeline.map((p) => el("tr", {},
+    el("td", { text: nice(p.phase) }), el("td", { text: clock(p.started_s) }), el("td", { text: clock(p.duration_s) }),
+    el("td", { text: String(p.answers) }), el("td", { text: String(p.hints) }))));
   $("#r-next").replaceChildren(...r.practice_next.map((p) => el("li", {},
     Object.assign(el("button", { type: "button", text: p.title }), { onclick: () => begin({ question_id: p.question_id }) }),
     " ", el("span", { class: "muted", text: p.reason }))));
 }
+
+function clock(seconds) { return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`; }
 
 function chart(dimensions) {
   // No viewBox: the chart takes the page's width and its text keeps the page's size, so it

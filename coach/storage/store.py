@@ -61,6 +61,7 @@ class Turn:
     turn: int
     role: str
     text: str
+    created_at: datetime | None = None  # when it was stored (read back for the report's timeline)
 
 
 def said_by(turns: Iterable[Turn], role: str, sep: str = " ") -> str:
@@ -159,8 +160,10 @@ class Store:
     @uncancellable
     async def turns(self, session_id: str) -> list[Turn]:
         t = tables.turns.c
-        statement = select(t.turn, t.role, t.text).where(t.session_id == session_id).order_by(t.turn)
-        return await self.db.read(lambda conn: [Turn(turn=r.turn, role=r.role, text=r.text) for r in conn.execute(statement)])
+        statement = select(t.turn, t.role, t.text, t.created_at).where(t.session_id == session_id).order_by(t.turn)
+        return await self.db.read(
+            lambda conn: [Turn(turn=r.turn, role=r.role, text=r.text, created_at=_aware(r.created_at)) for r in conn.execute(statement)]
+        )
 
     # -- frames -----------------------------------------------------------------------------
 
