@@ -105,7 +105,7 @@ def test_a_whole_interview_with_a_dropped_connection(server, browser):
     page.evaluate("window.dropped = interview.ws; interview.ws.close()")
     page.wait_for_function("interview.ws !== window.dropped && interview.connected()", timeout=20_000)
     expect(page.locator("#conn")).to_have_text("Connected")
-    say(page, "Redirects read from a Redis cache in front of the database, since reads outnumber writes 100 to 1.")
+    say(page, "Redirects read from a Redis cache of hot codes in front of the database, so most of the 100-to-1 read traffic never reaches it.")
     expect(transcript.locator("li.interviewer")).to_have_count(4, timeout=20_000)
     expect(page.locator("#coverage-text")).to_contain_text("2 / 6", timeout=20_000)
 

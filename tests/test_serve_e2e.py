@@ -192,7 +192,7 @@ def test_a_session_survives_kill_9_and_restart(tmp_path, cache_dir, servers):
         replay = [json.loads(ws.recv(timeout=30)) for _ in seen]
         assert replay[1:] == seen[1:], "every frame sent before the crash is still there"
         assert replay[0]["session_id"] == session_id and replay[0]["token"] == ""
-        ws.send(json.dumps({"type": "say", "text": "Redirects read from a Redis cache in front of the database, since reads outnumber writes 100 to 1."}))
+        ws.send(json.dumps({"type": "say", "text": "Redirects read from a Redis cache of hot codes in front of the database, so most of the 100-to-1 read traffic never reaches it."}))
         more = recv_until(ws, "suggestions")
         assert more[0]["seq"] == seen[-1]["seq"] + 1
         ws.send(json.dumps({"type": "end"}))

@@ -38,8 +38,13 @@ class Encoder(torch.nn.Module):
         return self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
 
 
-def export(module: torch.nn.Module, out: Path, output: str) -> None:
-    """Write `module` as an int8 ONNX file with dynamic batch and sequence axes."""
+def export(module: torch.nn.Module, out: Path, output: str, reduce_range: bool = False) -> None:
+    """Write `module` as an int8 ONNX file with dynamic batch and sequence axes.
+
+    `reduce_range` keeps weights to 7 bits. On CPUs without VNNI, onnxruntime's int8 kernels
+    add pairs of products in 16 bits and saturate, so the same file reads differently there
+    than on a VNNI CPU; with 7-bit weights no pair can saturate and every CPU agrees. That
+    matters for the judge, whose thresholds decide statuses."""
     ids = torch.tensor([[101, 7592, 2088, 102]])
     axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"}, "token_type_ids": {0: "batch", 1: "tokens"}}
     with tempfile.TemporaryDirectory() as tmp:
@@ -49,7 +54,7 @@ def export(module: torch.nn.Module, out: Path, output: str) -> None:
             output_names=[output], dynamic_axes={**axes, output: {0: "batch"}}, opset_version=17, dynamo=False,
         )
         # Per-channel weights keep the vectors within ~0.007 cosine of fp32 (per-tensor: ~0.035).
-        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True)
+        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True, reduce_range=reduce_range)
 
 
 def mean_pooled(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:

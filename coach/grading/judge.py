@@ -21,7 +21,7 @@ from coach.grading import onnx
 LABELS = ("asserts", "partial", "shallow", "declined", "incorrect", "unrelated")
 ASSERTS, PARTIAL, SHALLOW, DECLINED, INCORRECT, UNRELATED = range(len(LABELS))
 MODEL_FILE = "judge-int8.onnx"
-MODEL_ID = "coach judge (MiniLM-L6 cross-encoder, int8 ONNX)"
+MODEL_ID = "coach judge E (MiniLM-L6 cross-encoder, int8 ONNX, 7-bit weights)"
 
 Pair = tuple[str, str]
 

@@ -33,7 +33,7 @@ def main() -> None:
     model = Judge(load_encoder(), layers=saved["layers"])
     model.load_state_dict(saved["state_dict"])
     model.eval()
-    export(model, OUT, "logits")
+    export(model, OUT, "logits", reduce_range=True)
     pairs = [json.loads(line) for line in args.check.read_text().splitlines()][:500]
     items = encode(tokenizer(), pairs)
     ref = predict(model, items)
