@@ -17,6 +17,9 @@ KEYS = "Generates short unique keys (base62 of a counter or pre-allocated ranges
         (CACHE, "I wouldn't bother with a cache at this scale; the database can take it.", "declined"),
         (CACHE, "We'll need a cache.", "shallow"),
         (CACHE, "I like to cycle to work on Fridays when the weather is good.", "unrelated"),
+        # A false claim any design can make (seeds/pitfalls.yaml), read against its pitfall.
+        ("Claims exactly-once delivery end to end from the messaging system alone",
+         "Kafka gives us exactly-once delivery, so the charge worker will never process a payment twice.", "asserts"),
         # A known weakness of the shipped judge (docs/grading.md): it reads this as unrelated to
         # the terse pitfall text, though it reads it right against the pitfall's phrasings.
         pytest.param(

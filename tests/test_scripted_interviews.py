@@ -29,6 +29,8 @@ SCRIPTS = {
         ("estimate", "10B messages a day is about 1,000 messages per second."),
         ("pitfall", "We order messages in a conversation by the timestamp on the sender's phone."),
         ("content", "Each client keeps a WebSocket open to a gateway server, and a presence service maps each user to their gateway."),
+        # A false claim any design can make (seeds/pitfalls.yaml), not one of this question's own.
+        ("pitfall", "Kafka gives us exactly-once delivery end to end, so a message can never be delivered twice and we don't need any dedup."),
     ],
     "bh-incident-you-led": [
         ("repeat", "Sorry, could you repeat the question?"),
