@@ -59,6 +59,14 @@ def browser():
         b.close()
 
 
+def server_get(server: str, path: str) -> dict:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(server + path, timeout=10) as response:
+        return json.loads(response.read())
+
+
 def shot(page, name: str, full_page: bool = True) -> None:
     """Save a screenshot for people to look at. The interview screens are shot as the viewport
     shows them: a full-page shot grows the window, so the transcript's 60vh box grows too and
@@ -149,6 +157,21 @@ def test_a_whole_interview_with_a_dropped_connection(server, browser):
     phone.goto(permanent)
     expect(phone.locator("#r-score")).to_have_text(SCORE, timeout=20_000)
     shot(phone, "6-report-phone-dark")
+
+    # Progress: the interview's dimensions, weakest first, each of the weakest with a question
+    # that trains it; one click starts it.
+    page.goto(server + "/#/history")
+    expect(page.locator("#progress")).to_be_visible()
+    rows = page.locator("#p-table tbody tr")
+    expect(rows).to_have_count(page.evaluate("Object.keys(JSON.parse(localStorage['coach.history'])[0].dimensions).length"))
+    averages = [int(t) for t in rows.locator("td:nth-child(3)").all_inner_texts()]
+    assert averages == sorted(averages)
+    weakest = rows.first.locator("td").first.inner_text()
+    rows.first.get_by_role("button").click()
+    expect(page.locator("#interview")).to_be_visible(timeout=20_000)
+    started = page.evaluate("JSON.parse(localStorage['coach.current']).start.question_id")
+    trains = server_get(server, f"/api/questions/{started}")["dimensions"]
+    assert weakest.replace(" ", "_") in trains
 
 
 def test_start_screen_filters_interview_mode_and_an_answer_that_never_arrived(server, browser):

@@ -31,11 +31,20 @@ def test_healthz(client):
     assert client.get("/healthz").json() == {"status": "ok", "version": "0.1.0", "provider": "offline", "database": "sqlite", "questions": 30}
 
 
+def test_questions_that_train_a_dimension_come_weightiest_first(client):
+    listed = client.get("/api/questions", params={"dimension": "estimation"}).json()
+    shares = [q["dimensions"]["estimation"] for q in listed]
+    assert listed and shares == sorted(shares, reverse=True) and all(s > 0 for s in shares)
+    assert all(q["kind"] == "behavioral" for q in client.get("/api/questions", params={"dimension": "reflection"}).json())
+    assert client.get("/api/questions", params={"dimension": "charisma"}).status_code == 422
+
+
 def test_questions_are_public_without_the_interviewers_material(client):
     listed = client.get("/api/questions", params={"kind": "system_design", "difficulty": "easy"}).json()
     assert listed and all(q["kind"] == "system_design" and q["difficulty"] == "easy" for q in listed)
     one = client.get("/api/questions/sd-payments").json()
-    assert set(one) == {"id", "title", "prompt", "kind", "difficulty", "topics", "companies"}
+    assert set(one) == {"id", "title", "prompt", "kind", "difficulty", "topics", "companies", "dimensions"}
+    assert abs(sum(one["dimensions"].values()) - 1) < 0.01
     assert client.get("/api/questions", params={"topic": "caching"}).json()
     bad = client.get("/api/questions", params={"kind": "nope"})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_request"

@@ -14,7 +14,8 @@ from coach.api.deps import ServicesDep
 from coach.api.errors import NotReady, Unauthenticated, error_responses
 from coach.api.security import REPORT_CSP
 from coach.api.templates import render_report_html
-from coach.bank.models import Company, Difficulty, Kind, Question
+from coach.bank.loader import dimension_weights
+from coach.bank.models import Company, Difficulty, Dimension, Kind, Question
 from coach.grading.models import GradeReport, LLMUsage
 from coach.grading.report import render_markdown
 from coach.llm.health import HealthReport
@@ -37,10 +38,15 @@ class PublicQuestion(BaseModel):
     difficulty: Difficulty
     topics: list[str]
     companies: list[Company]
+    # What it trains: each dimension its rubric grades, with its share of the weight (0-1).
+    dimensions: dict[Dimension, float]
 
     @classmethod
     def of(cls, q: Question) -> PublicQuestion:
-        return cls(id=q.id, title=q.title, prompt=q.prompt, kind=q.kind, difficulty=q.difficulty, topics=list(q.topics), companies=list(q.companies))
+        return cls(
+            id=q.id, title=q.title, prompt=q.prompt, kind=q.kind, difficulty=q.difficulty, topics=list(q.topics), companies=list(q.companies),
+            dimensions={d: round(w, 3) for d, w in dimension_weights(q).items()},
+        )
 
 
 class Health(BaseModel):
@@ -97,8 +103,10 @@ async def list_questions(
     kind: Kind | None = None,
     difficulty: Difficulty | None = None,
     topic: str | None = None,
+    dimension: Dimension | None = None,
 ) -> list[PublicQuestion]:
-    return [PublicQuestion.of(q) for q in services.bank.filter(kind=kind, difficulty=difficulty, topic=topic)]
+    """The bank, filtered; `dimension` lists the questions that grade it, most weight first."""
+    return [PublicQuestion.of(q) for q in services.bank.filter(kind=kind, difficulty=difficulty, topic=topic, dimension=dimension)]
 
 
 @router.get("/api/questions/{question_id}", tags=["questions"], responses=error_responses(404, 422))

@@ -10,7 +10,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from coach.bank.models import Difficulty, GenericPitfalls, Kind, Pattern, Pitfall, Question
+from coach.bank.models import Difficulty, Dimension, GenericPitfalls, Kind, Pattern, Pitfall, Question
 from coach.errors import BankError, UnknownQuestion
 
 # seeds/ at the top of the repository; coach/seeds links to it, so that a wheel carries it.
@@ -70,19 +70,33 @@ class QuestionBank:
         kind: Kind | str | None = None,
         difficulty: Difficulty | str | None = None,
         topic: str | None = None,
+        dimension: Dimension | str | None = None,
     ) -> list[Question]:
-        """Questions matching every given filter, in a stable order (kind, then id)."""
+        """Questions matching every given filter, in a stable order (kind, then id). With a
+        dimension: the questions that grade it, those where it weighs most first."""
         out = [
             q
             for q in self.questions.values()
             if (kind is None or q.kind == kind)
             and (difficulty is None or q.difficulty == difficulty)
             and (topic is None or topic in q.topics)
+            and (dimension is None or dimension in dimension_weights(q))
         ]
+        if dimension is not None:
+            return sorted(out, key=lambda q: (-dimension_weights(q)[Dimension(dimension)], q.id))
         return sorted(out, key=lambda q: (q.kind != Kind.system_design, q.id))
 
     def topics(self) -> list[str]:
         return sorted({t for q in self.questions.values() for t in q.topics})
+
+
+def dimension_weights(q: Question) -> dict[Dimension, float]:
+    """Each dimension the question grades, with its share of the key points' weight."""
+    total = sum(kp.weight for kp in q.key_points)
+    out: dict[Dimension, float] = {}
+    for kp in q.key_points:
+        out[kp.dimension] = out.get(kp.dimension, 0.0) + kp.weight / total
+    return out
 
 
 def load_bank_from(seeds_dir: Path) -> QuestionBank:

@@ -73,6 +73,7 @@ function renderHistory() {
   const rows = history_();
   $("#h-empty").hidden = rows.length > 0;
   $("#h-table").hidden = rows.length === 0;
+  renderProgress(rows);
   const body = $("#h-table tbody");
   body.replaceChildren(...rows.map((h) => el("tr", {},
     el("td", { text: new Date(h.started_at).toLocaleString() }),
@@ -81,6 +82,29 @@ function renderHistory() {
     el("td", { class: "actions" },
       ...(h.score == null ? [Object.assign(el("button", { type: "button", text: "Resume", "aria-label": `Resume: ${h.title}` }), { onclick: () => resume(h) })] : []),
       Object.assign(el("button", { type: "button", text: "Remove", "aria-label": `Remove from history: ${h.title}` }), { onclick: () => forget(h) })))));
+}
+// Progress: each dimension's scores across graded interviews (oldest first), weakest first by
+// the average of the last three, with one click to a question that trains it.
+function renderProgress(rows) {
+  const graded = rows.filter((h) => h.score != null && h.dimensions).reverse();
+  const scores = {};
+  for (const h of graded) for (const [d, v] of Object.entries(h.dimensions)) (scores[d] ||= []).push(v);
+  const recent = (list) => Math.round(list.slice(-3).reduce((a, b) => a + b, 0) / Math.min(3, list.length));
+  const dims = Object.keys(scores).sort((a, b) => recent(scores[a]) - recent(scores[b]) || a.localeCompare(b));
+  $("#progress").hidden = dims.length === 0;
+  $("#p-table tbody").replaceChildren(...dims.map((d, i) => el("tr", {},
+    el("td", { text: nice(d) }),
+    el("td", { text: scores[d].join(" → ") }),
+    el("td", { text: String(recent(scores[d])) }),
+    el("td", {}, i < 3 ? Object.assign(el("button", { type: "button", text: `Practise ${nice(d)}`, "aria-label": `Practise a question that trains ${nice(d)}` }),
+      { onclick: () => practise(d) }) : ""))));
+}
+async function practise(dimension) {
+  // The questions that weigh this dimension most, the one practised least in this browser first.
+  const list = await (await fetch(`/api/questions?dimension=${encodeURIComponent(dimension)}`)).json();
+  const times = (q) => history_().filter((h) => h.question_id === q.id).length;
+  const pick = list.slice().sort((a, b) => times(a) - times(b))[0];
+  if (pick) begin({ question_id: pick.id });
 }
 function forget(entry) {
   store.set("coach.history", history_().filter((h) => h.session_id !== entry.session_id));
@@ -356,7 +380,8 @@ const interview = {
     this.ended = true;
     const s = this.state;
     remember({ session_id: s.session_id, token: s.token, question_id: s.question.id, title: s.question.title,
-      started_at: (history_().find((h) => h.session_id === s.session_id) || {}).started_at || Date.now(), score: report.score });
+      started_at: (history_().find((h) => h.session_id === s.session_id) || {}).started_at || Date.now(), score: report.score,
+      dimensions: Object.fromEntries(report.dimensions.map((d) => [d.dimension, d.score])) });
     store.drop("coach.current");
     store.drop("coach.draft");
     if (this.ws) this.ws.close();
@@ -530,7 +555,8 @@ async function showReport(id, token) {
     const head = t.phase && t.phase !== phase ? [el("li", { class: "phase-head" }, el("strong", { text: nice(t.phase) }))] : [];
     if (t.phase) phase = t.phase;
     const when = t.at_s == null ? "" : ` [${clock(t.at_s)}]`;
-    return [...head, el("li", { class: t.role }, el("strong", { text: `${t.role === "candidate" ? "You" : "Interviewer"}${when}: ` }), t.text)];
+    // Numbered by turn: a phase heading is a list item too, and must not shift the numbers.
+    return [...head, el("li", { class: t.role, value: t.turn }, el("strong", { text: `${t.role === "candidate" ? "You" : "Interviewer"}${when}: ` }), t.text)];
   }));
   const timeline = r.timeline || [];
   $("#r-timeline-box").hidden = timeline.length === 0;
