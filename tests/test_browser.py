@@ -400,3 +400,47 @@ def test_an_abandoned_interview_is_resumed_or_removed_from_history(server, brows
     end_and_grade(page)
     expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)
     page.close()
+
+
+def in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height + 1
+
+
+def test_on_a_phone_the_newest_turn_and_the_composer_stay_in_view(server, browser):
+    page = browser.new_page(bypass_csp=True, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(server + "/")
+    page.get_by_label("Practice: suggestions live beside the conversation").check()
+    page.get_by_role("button", name="Start: A URL shortener").click()
+    transcript = page.locator("#transcript")
+    expect(transcript.locator("li.interviewer").first).to_be_visible(timeout=20_000)
+    answers = [
+        "How many new links per month, and how long do we keep them?",
+        "Each app server reserves a range of ids from a counter and base62-encodes them, so two servers never hand out the same short code.",
+        "Redirects read from a Redis cache of hot codes in front of the database, so most of the 100-to-1 read traffic never reaches it.",
+        "The store is a key-value table partitioned by the short code, since every access is a lookup by code and there are no joins.",
+        "I'd use a 302 so that every click comes through us and can be counted.",
+    ]
+    for n, text in enumerate(answers, start=2):
+        say(page, text)
+        expect(transcript.locator("li.interviewer")).to_have_count(n, timeout=20_000)
+        expect(page.locator("#send")).to_be_enabled(timeout=20_000)
+        assert in_view(page, transcript.locator("li").last), f"the newest turn is out of view after answer {n - 1}"
+        assert in_view(page, page.get_by_label("Your answer")), "the composer is out of view"
+    shot(page, "7-interview-phone", full_page=False)
+
+    # The coach is a panel over the chat: rubric, Hint, End and the suggestions.
+    expect(page.locator("#coach-panel")).to_be_hidden()
+    page.get_by_role("button", name="Coach").click()
+    expect(page.locator("#coach-panel")).to_be_visible()
+    assert in_view(page, page.get_by_role("button", name="Hint"))
+    expect(page.locator("#suggestions li").first).to_be_visible()
+    shot(page, "8-coach-panel-phone", full_page=False)
+    page.get_by_role("button", name="Back to the interview").click()
+    expect(page.locator("#coach-panel")).to_be_hidden()
+    assert in_view(page, page.get_by_label("Your answer"))
+    assert errors == []

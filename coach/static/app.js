@@ -454,6 +454,19 @@ const interview = {
 };
 setInterval(() => { if (!$("#interview").hidden && interview.state) interview.renderPhase(); }, 1000);
 
+// Phone: the coach panel opens over the chat and closes again; the header's height sizes the
+// interview so that the transcript and the composer fill exactly one screen.
+function coachPanel(open) {
+  $("#coach-panel").classList.toggle("open", open);
+  $("#coach-toggle").setAttribute("aria-expanded", String(open));
+  (open ? $("#coach-close") : $("#coach-toggle")).focus();
+}
+$("#coach-toggle").addEventListener("click", () => coachPanel(!$("#coach-panel").classList.contains("open")));
+$("#coach-close").addEventListener("click", () => coachPanel(false));
+const fitHeader = () => document.documentElement.style.setProperty("--top-h", `${$(".top").offsetHeight}px`);
+window.addEventListener("resize", fitHeader);
+fitHeader();
+
 $("#composer").addEventListener("submit", (e) => { e.preventDefault(); interview.send(); });
 $("#say").addEventListener("keydown", (e) => {
   if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); interview.send(); }
