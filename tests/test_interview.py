@@ -106,6 +106,18 @@ def test_probe_targets_the_weakest_uncovered_point_of_the_phase(bank):
     assert ask3 == oi.PROBES[kp.dimension]
 
 
+def test_a_point_the_last_turn_spoke_to_waits_its_turn(bank):
+    """Right after a half-made or wrong answer on a point, the interviewer asks about another
+    one (asking the same thing at once sounds as if nobody listened); it comes back later."""
+    q = bank.get("sd-url-shortener")
+    first, _ = oi.next_probe(q, set(), set(), phase_index=1)
+    other, _ = oi.next_probe(q, set(), set(), phase_index=1, just_said=frozenset({first.id}))
+    assert other.id != first.id
+    only = frozenset(kp.id for kp in q.key_points if kp.id != first.id)
+    back, _ = oi.next_probe(q, only, set(), phase_index=1, just_said=frozenset({first.id}))
+    assert back.id == first.id  # nothing else left to ask: the point comes back
+
+
 def test_probes_never_contain_the_strong_answer(bank):
     for q in bank.questions.values():
         covered: set[str] = set()

@@ -18,6 +18,8 @@ SCRIPTS = {
         ("scope", "Do we need analytics?", "click counts"),
         ("estimate", "So 100M links a month is roughly 4,000 writes per second."),
         ("content", "Each app server reserves a range of ids from a counter and base62-encodes them, so two servers never hand out the same short code."),
+        # Half an estimate: the interviewer asks about something else now, not the same point.
+        ("half", "Storage-wise that's about 3 TB over five years.", "estimate"),
         # Said tersely ("hash it, keep seven characters") the judge misses it (tests/test_judge.py).
         ("pitfall", "We take the MD5 of the long URL and keep the first 7 characters as the short code; hashes are unique so we don't check."),
         ("content", "Redirects read from a Redis cache in front of the database, since reads outnumber writes 100 to 1."),
@@ -67,6 +69,10 @@ def test_a_scripted_interview(client, question_id):
                 assert text in reply and reply.endswith("?") and not reply.startswith(PRAISE), reply
             elif kind == "pitfall":
                 assert reply in challenges, reply
+            elif kind == "half":  # half an answer on a point: the next question is about another
+                point = expect[0]
+                same = {f.ask for f in question.follow_ups if f.key_point == point} | {oi.PROBES[question.key_point(point).dimension]}
+                assert reply.endswith("?") and not any(ask in reply for ask in same), reply
             else:
                 assert reply.endswith("?") and oi.WRAP_UP not in reply and oi.OUT_OF_TIME not in reply, reply
             # The coach's nudges never repeat the question the interviewer just asked.

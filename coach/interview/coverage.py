@@ -18,6 +18,8 @@ from coach.grading.offline import OfflineGrader
 from coach.grading.passages import read_turns
 from coach.grading.rubric import Rubric
 from coach.grading.speakers import Role
+from coach.grading import figures
+from coach.grading.text import normalise, sentences
 
 
 LIVE_WINDOWS = 2
@@ -50,3 +52,22 @@ class CoverageTracker:
         new = now - self.covered
         self.covered, self.last = now, grading
         return new
+
+    def spoken_to(self, turn: str) -> set[str]:
+        """Key points `turn` spoke to without making them (partial, shallow, declined or wrong):
+        the interviewer does not ask about those right away, as if the candidate had said
+        nothing; it comes back to them later."""
+        if self.last is None:
+            return set()
+        said = normalise(turn)
+        out = {v.id for v in self.last.verdicts if v.status not in ("covered", "missed") and any(normalise(q) in said for q in v.evidence)}
+        out |= {m.key_point for m in self.last.mistakes if m.key_point and normalise(m.quote) in said}
+        # An estimate in this turn speaks to its point even when an earlier, wrong one decides
+        # the point's status (and so its evidence).
+        spans = [s.text for s in sentences(turn)]
+        for kp in self.rubric.key_points:
+            if kp.id not in self.covered and kp.figures:
+                check = figures.check(kp.figures, spans, self.rubric.brief)
+                if check.estimated or check.wrong:
+                    out.add(kp.id)
+        return out

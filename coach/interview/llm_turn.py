@@ -18,6 +18,7 @@ from coach.interview.llm_interviewer import interviewer_messages, signals
 from coach.llm.base import REPLY, Provider
 from coach.llm.metered import Account, BudgetExhausted
 from coach.protocol import InterviewerDelta, Notice
+from coach.storage import last_said
 
 if TYPE_CHECKING:
     from coach.interview.session import InterviewSession
@@ -60,7 +61,9 @@ class LLMTurns:
         covered_before = set(s.tracker.covered)
         await s.score()
         phase = s.phase()
-        probe = offline_interviewer.next_probe(s.question, s.tracker.covered, offline_interviewer.asked(s.question, s.turns), phase.index)
+        asked = offline_interviewer.asked(s.question, s.turns)
+        just_said = frozenset(s.tracker.spoken_to(last_said(s.turns, "candidate")))
+        probe = offline_interviewer.next_probe(s.question, s.tracker.covered, asked, phase.index, just_said)
         grounding = signals(s.question, s.turns, covered_before, s.tracker.covered, s.tracker.last, rubric_pitfalls(s.rubric, s.services.bank))
         messages = interviewer_messages(
             s.question,

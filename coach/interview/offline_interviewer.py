@@ -48,11 +48,14 @@ def opening(question: Question) -> str:
     return f"{question.prompt.strip()} Take your time and walk me through it in your own words."
 
 
-def next_probe(question: Question, covered: set[str], asked: set[str], phase_index: int) -> tuple[KeyPoint, str] | None:
+def next_probe(
+    question: Question, covered: set[str], asked: set[str], phase_index: int, just_said: frozenset[str] = frozenset()
+) -> tuple[KeyPoint, str] | None:
     """The weakest uncovered key point and the question to probe it with.
 
     Points of the current phase come first, then those of earlier phases the candidate
-    skipped, then later ones; heavier points first within each group.
+    skipped, then later ones; heavier points first within each group. A point the last turn
+    spoke to (`just_said`) waits: asking it again at once sounds as if nobody listened.
     """
     plan = plan_for(question.kind)
 
@@ -64,7 +67,7 @@ def next_probe(question: Question, covered: set[str], asked: set[str], phase_ind
         group = 0 if where == phase_index else 1 if where < phase_index else 2
         return (group, -kp.weight)
 
-    for kp in sorted((kp for kp in question.key_points if kp.id not in covered), key=rank):
+    for kp in sorted((kp for kp in question.key_points if kp.id not in covered), key=lambda kp: (kp.id in just_said, *rank(kp))):
         follow_ups: Iterable[FollowUp] = (f for f in question.follow_ups if f.key_point == kp.id and f.ask not in asked)
         ask = next((f.ask for f in follow_ups), None) or (PROBES[kp.dimension] if PROBES[kp.dimension] not in asked else None)
         if ask:
@@ -86,8 +89,10 @@ def reply(
     phase_changed_to: PhasePlan | None,
     challenge: str | None = None,
     time_left_s: float = 0.0,
+    just_said: frozenset[str] = frozenset(),
 ) -> str:
     """The interviewer's next turn. `progressed`: the candidate's turn covered a key point;
+    `just_said`: points the turn spoke to without making them (asked about later, not now);
     `challenge`: what to push back with (coach.interview.challenges), which takes the place of
     the acknowledgement and the next probe: a mistake is not met with "Good.". The interview
     is only offered to wrap up when every point is made (or asked about every way it can be)
@@ -109,7 +114,7 @@ def reply(
         parts.append(acks[turn_count % len(acks)])
     if phase_changed_to is not None:
         parts.append(f"Let's move on to {phase_changed_to.name.replace('_', ' ')}.")
-    probe = next_probe(question, covered, asked, phase_index)
+    probe = next_probe(question, covered, asked, phase_index, just_said)
     ask = probe[1] if probe else again(question, covered, asked) or deeper(question, covered, asked, time_left_s)
     if ask is None:
         ask = WRAP_UP if all(kp.id in covered for kp in question.key_points) else OUT_OF_TIME
