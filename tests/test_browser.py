@@ -359,6 +359,11 @@ def test_no_dead_ends_for_filters_that_match_nothing_and_a_wrong_report_link(ser
     page = browser.new_page(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page.goto(server + "/")
     expect(page.get_by_role("button", name="Start: A URL shortener")).to_be_visible()
+    # Topics come grouped by the kind of question they belong to.
+    groups = page.locator("#filters select[name=topic] optgroup")
+    expect(groups).to_have_count(2)
+    assert groups.evaluate_all("gs => gs.map(g => g.label)") == ["System design", "Leadership (STAR)"]
+    expect(groups.first.locator("option[value=caching]")).to_have_count(1)
     page.locator("#filters select[name=kind]").select_option("behavioral")
     page.locator("#filters select[name=topic]").select_option("caching")
     expect(page.locator("#no-match")).to_be_visible(timeout=10_000)

@@ -136,9 +136,12 @@ async function renderStart() {
   const request = ++startRequest;
   const list = await (await fetch("/api/questions?" + params)).json();
   if (request !== startRequest) return;  // the filters changed while this list was on its way
+  // Topics grouped by the kind of question they belong to (a flat list of seventy is a wall).
   topics ??= fetch("/api/questions").then((r) => r.json()).then((all) => {
-    const names = [...new Set(all.flatMap((q) => q.topics))].sort();
-    $("#filters select[name=topic]").append(...names.map((t) => el("option", { value: t, text: t })));
+    $("#filters select[name=topic]").append(...Object.keys(KINDS).map((kind) => {
+      const names = [...new Set(all.filter((q) => q.kind === kind).flatMap((q) => q.topics))].sort();
+      return el("optgroup", { label: KINDS[kind] }, ...names.map((t) => el("option", { value: t, text: t })));
+    }));
   });
   $("#no-match").hidden = list.length > 0;
   const past = history_();
