@@ -477,3 +477,29 @@ def test_on_a_phone_the_newest_turn_and_the_composer_stay_in_view(server, browse
     page.get_by_role("button", name="Back to the interview").click()
     expect(page.locator("#coach-panel")).to_be_hidden()
     assert in_view(page, page.get_by_label("Your answer"))
+
+
+@pytest.mark.parametrize(("size", "width", "height", "theme"), [("desktop", 1280, 900, "dark"), ("phone", 390, 844, "dark"), ("phone", 390, 844, "light")])
+def test_every_screen_in_each_theme_and_size(server, browser, size, width, height, theme):
+    """Screenshots for people to look at (artifacts/screenshots/screens-*), and each screen shows
+    its main content in every combination."""
+    page = browser.new_page(bypass_csp=True, viewport={"width": width, "height": height}, color_scheme=theme)
+    name = f"screens-{size}-{theme}"
+    page.goto(server + "/")
+    expect(page.get_by_role("button", name="Start: A URL shortener")).to_be_visible()
+    shot(page, f"{name}-1-start")
+    page.get_by_role("button", name="Start: A URL shortener").click()
+    transcript = page.locator("#transcript")
+    expect(transcript.locator("li.interviewer").first).to_be_visible(timeout=20_000)
+    say(page, "Each app server reserves a range of ids from a counter and base62-encodes them, so two servers never hand out the same short code.")
+    expect(transcript.locator("li.interviewer")).to_have_count(2, timeout=20_000)
+    shot(page, f"{name}-2-interview", full_page=False)
+    if size == "phone":
+        page.get_by_role("button", name="Coach").click()
+    end_and_grade(page)
+    expect(page.locator("#r-score")).to_contain_text("/100", timeout=30_000)
+    shot(page, f"{name}-3-report")
+    page.goto(server + "/#/history")
+    expect(page.locator("#h-table tbody tr")).to_have_count(1)
+    expect(page.locator("#progress")).to_be_visible()
+    shot(page, f"{name}-4-history")
