@@ -5,11 +5,13 @@ or a console error (the `browser` fixture)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -92,9 +94,6 @@ def browser(chromium):
 
 
 def server_get(server: str, path: str) -> dict:
-    import json
-    import urllib.request
-
     with urllib.request.urlopen(server + path, timeout=10) as response:
         return json.loads(response.read())
 

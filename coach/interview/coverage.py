@@ -53,12 +53,12 @@ class CoverageTracker:
         self.covered, self.last = now, grading
         return new
 
-    def spoken_to(self, turn: str) -> set[str]:
+    def spoken_to(self, turn: str) -> frozenset[str]:
         """Key points `turn` spoke to without making them (partial, shallow, declined or wrong):
         the interviewer does not ask about those right away, as if the candidate had said
         nothing; it comes back to them later."""
         if self.last is None:
-            return set()
+            return frozenset()
         said = normalise(turn)
         out = {v.id for v in self.last.verdicts if v.status not in ("covered", "missed") and any(normalise(q) in said for q in v.evidence)}
         out |= {m.key_point for m in self.last.mistakes if m.key_point and normalise(m.quote) in said}
@@ -70,4 +70,4 @@ class CoverageTracker:
                 check = figures.check(kp.figures, spans, self.rubric.brief)
                 if check.estimated or check.wrong:
                     out.add(kp.id)
-        return out
+        return frozenset(out)

@@ -62,7 +62,7 @@ class LLMTurns:
         await s.score()
         phase = s.phase()
         asked = offline_interviewer.asked(s.question, s.turns)
-        just_said = frozenset(s.tracker.spoken_to(last_said(s.turns, "candidate")))
+        just_said = s.tracker.spoken_to(last_said(s.turns, "candidate"))
         probe = offline_interviewer.next_probe(s.question, s.tracker.covered, asked, phase.index, just_said)
         grounding = signals(s.question, s.turns, covered_before, s.tracker.covered, s.tracker.last, rubric_pitfalls(s.rubric, s.services.bank))
         messages = interviewer_messages(

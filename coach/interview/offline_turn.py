@@ -66,7 +66,7 @@ class OfflineReplies:
             phase_changed_to=phase.plan if phase_changed else None,
             challenge=pushback,
             time_left_s=time_left_s,
-            just_said=frozenset(self.tracker.spoken_to(last)),
+            just_said=self.tracker.spoken_to(last),
         )
 
     async def _answers(self, questions: list[str]) -> tuple[list, int]:

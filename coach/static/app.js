@@ -102,7 +102,8 @@ function renderProgress(rows) {
 async function practise(dimension) {
   // The questions that weigh this dimension most, the one practised least in this browser first.
   const list = await (await fetch(`/api/questions?dimension=${encodeURIComponent(dimension)}`)).json();
-  const times = (q) => history_().filter((h) => h.question_id === q.id).length;
+  const past = history_();
+  const times = (q) => past.filter((h) => h.question_id === q.id).length;
   const pick = list.slice().sort((a, b) => times(a) - times(b))[0];
   if (pick) begin({ question_id: pick.id });
 }
