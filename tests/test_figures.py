@@ -1,7 +1,8 @@
 import pytest
 
 from coach.bank.models import Figure, FigureUnit
-from coach.grading.figures import check, describe, quantities
+from coach.grading.figures import check, describe
+from coach.grading.quantities import quantities
 
 WRITES = Figure(quantity="write rate", unit="per_second", value=40, cues=("write", "link"))
 READS = Figure(quantity="redirect rate", unit="per_second", value=4000, cues=("read", "redirect"))

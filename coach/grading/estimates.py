@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from coach.grading import figures
 from coach.grading.models import Mistake, Verdict
+from coach.grading.quantities import Quantity
 from coach.grading.rubric import Rubric, RubricPoint
 
 
-def _why(quantity: figures.Quantity, figure: figures.Figure) -> str:
+def _why(quantity: Quantity, figure: figures.Figure) -> str:
     r = figures.ratio(quantity.value, figure.value)
     basis = f" ({figure.basis})" if figure.basis else ""
     direction = "high" if quantity.value > figure.value else "low"
