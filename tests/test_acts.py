@@ -25,6 +25,10 @@ from coach.interview.acts import SCOPE_QUESTION, Act, classify, is_question
         ("Do we need analytics?", Act.questions),
         ("We shard by user id so load spreads evenly, right?", Act.content),
         ("Each server reserves a block of ids and base62-encodes them. How many links a month?", Act.content),
+        # A line of a story that says "repeat" or "once more" asks for nothing.
+        ("Time to detect went from 20 minutes to 2, and we have not had a repeat in a year.", Act.content),
+        ("We had a repeat of the outage a week later.", Act.content),
+        ("So we rolled it out once more, this time behind a flag for one region.", Act.content),
         # A long turn that opens with a hedge is still design content.
         ("I don't know the exact numbers, but I'd put a Redis cache in front of the store because reads outnumber writes a hundred to one, "
          "and shard the store by the short code so every lookup is a single-partition read.", Act.content),

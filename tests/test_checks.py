@@ -62,28 +62,23 @@ def test_asserted_points_are_not_declines(sentence):
     assert not checks.declines(sentence)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Time to detect went from 20 minutes to 2, and we have not had a repeat in a year.",
+        "We haven't had another outage since.",
+        "There has been no downtime since the change.",
+    ],
+)
+def test_a_bad_thing_that_did_not_happen_is_no_decline(sentence):
+    assert not checks.declines(sentence)
+
+
 def test_clauses_mark_the_chosen_alternative():
     parts = checks.clauses("We don't want a single point of failure, so we replicate every shard three ways")
     assert parts[-1] == ("we replicate every shard three ways", True)
     parts = checks.clauses("I don't think replication is needed; losing a node just means misses")
     assert parts[-1][1] is False
-
-
-@pytest.mark.parametrize(
-    ("sentence", "expected"),
-    [
-        ("We'll use Kafka, Redis, Cassandra, Kubernetes and a CDN.", False),
-        ("We'll add a cache.", False),
-        ("Kafka. Partitions.", False),
-        ("It would be highly scalable and fault tolerant, with sharding and caching everywhere.", False),
-        ("Redirect lookups hit Redis first, because almost all traffic is reads.", True),
-        ("A million 1 KB messages per second is about 1 GB/s in, 3 GB/s with three replicas.", True),
-        ("When a node's memory is full it evicts the least recently used entries.", True),
-        ("I'd split it into catalog, cart, checkout and payment services, so the read-heavy catalog scales alone.", True),
-    ],
-)
-def test_substance(sentence, expected):
-    assert checks.has_substance(sentence) is expected
 
 
 def test_questions():

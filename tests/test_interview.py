@@ -4,6 +4,7 @@ import pytest
 
 from coach.bank import load_bank
 from coach.grading.embedder import get_embedder
+from coach.interview import asks
 from coach.interview import offline_interviewer as oi
 from coach.interview.acts import Act
 from coach.interview.brief import answer_from_brief, is_clarifying, split_questions
@@ -103,7 +104,7 @@ def test_probe_targets_the_weakest_uncovered_point_of_the_phase(bank):
     assert kp2.id != "estimate" and ask2 != ask
     # Once the curated follow-up of a point was asked, a neutral probe of its dimension follows.
     _, ask3 = oi.next_probe(q, set(), {ask}, phase_index=1)
-    assert ask3 == oi.PROBES[kp.dimension]
+    assert ask3 == asks.PROBES[kp.dimension]
 
 
 def test_a_point_the_last_turn_spoke_to_waits_its_turn(bank):
@@ -187,7 +188,7 @@ def test_replies_to_what_the_turn_is_doing(bank):
     assert rephrased != follow.ask and rephrased.endswith("?")
     challenge = q.pitfalls[0].challenge
     assert oi.reply_to_act(q, Act.rephrase, **{**common, "last_probe": challenge}) == f"What I'm asking is: {challenge}"
-    assert oi.reply_to_act(q, Act.stuck, **common) == oi.SMALLER[dim]
+    assert oi.reply_to_act(q, Act.stuck, **common) == asks.SMALLER[dim]
     assert oi.reply_to_act(q, Act.pause, **common) == "Take your time."
     assert oi.reply_to_act(q, Act.direction, **common).startswith("Your call.")
     assert "assumption" in oi.reply_to_act(q, Act.permission, **common)
@@ -196,15 +197,15 @@ def test_replies_to_what_the_turn_is_doing(bank):
 
 
 def test_every_dimension_can_be_rephrased_and_made_smaller():
-    assert set(oi.SMALLER) == set(oi.PROBES) == set(oi.REPHRASED) == set(oi.D)
-    assert all(line.endswith("?") for table in (oi.SMALLER, oi.REPHRASED) for line in table.values())
+    assert set(asks.SMALLER) == set(asks.PROBES) == set(asks.REPHRASED) == set(asks.D)
+    assert all(line.endswith("?") for table in (asks.SMALLER, asks.REPHRASED) for line in table.values())
 
 
 def test_the_dimension_of_a_probe(bank):
     q = bank.get("sd-url-shortener")
     follow = q.follow_ups[0]
     assert oi.dimension_of(q, follow.ask) == next(kp.dimension for kp in q.key_points if kp.id == follow.key_point)
-    assert oi.dimension_of(q, oi.PROBES[oi.D.reliability]) is oi.D.reliability
+    assert oi.dimension_of(q, asks.PROBES[asks.D.reliability]) is asks.D.reliability
     assert oi.dimension_of(q, None) is None
     assert oi.last_question("Right, thanks. How would you shard it?") == "How would you shard it?"
 
@@ -212,22 +213,22 @@ def test_the_dimension_of_a_probe(bank):
 def test_the_interviewer_never_ends_early(bank):
     q = bank.get("sd-url-shortener")
     everything = {kp.id for kp in q.key_points}
-    used = {f.ask for f in q.follow_ups} | set(oi.PROBES.values())
+    used = {f.ask for f in q.follow_ups} | set(asks.PROBES.values())
     common = dict(turn_count=9, answers=[], unanswered_questions=0, only_questions=False, progressed=False, phase_index=3, phase_changed_to=None)
     # Points left and their probes used up: the same ask in other words, never a wrap-up.
     left = oi.reply(q, covered=everything - {"storage-choice"}, asked=used, time_left_s=600, **common)
     data = next(kp.dimension for kp in q.key_points if kp.id == "storage-choice")
-    assert left.endswith(oi.REPHRASED[data])
+    assert left.endswith(asks.REPHRASED[data])
     # Every point made with twenty minutes left: deeper questions, the heaviest point's own first.
     deep = oi.reply(q, covered=everything, asked=used, time_left_s=1200, **common)
     heaviest = max(q.key_points, key=lambda kp: kp.weight)
     assert deep.endswith(heaviest.deeper[0]) and oi.WRAP_UP not in deep
     spent_own = used | {a for kp in q.key_points for a in kp.deeper}
-    assert oi.reply(q, covered=everything, asked=spent_own, time_left_s=1200, **common).endswith(oi.DEEPER[q.kind][0])
+    assert oi.reply(q, covered=everything, asked=spent_own, time_left_s=1200, **common).endswith(asks.DEEPER[q.kind][0])
     # Only in the last five minutes is wrapping up offered.
     assert oi.reply(q, covered=everything, asked=used, time_left_s=200, **common).endswith(oi.WRAP_UP)
     # Out of questions and time with points left: no claim that everything was covered.
-    spent = used | set(oi.all_asks())
+    spent = used | set(asks.all_asks())
     assert oi.reply(q, covered=set(), asked=spent, time_left_s=100, **common).endswith(oi.OUT_OF_TIME)
 
 
@@ -246,3 +247,21 @@ def test_a_star_story_gets_story_advice_not_design_patterns(bank):
     items = suggest(bank, q, "I was the tech lead on the payments team.", set(), get_embedder())
     assert {s.category for s in items} <= {"story", "nudge"} and any(s.category == "story" for s in items)
     assert items[0].title == "Set the scene"
+
+
+def test_a_new_phase_is_announced_only_with_a_question_about_it(bank):
+    """Moving on to reflection and then asking about actions sounds as if nobody listened:
+    a question about an earlier phase is brought in as going back, not as moving on."""
+    from coach.bank.models import Dimension, Kind
+    from coach.interview.phases import plan_for
+
+    q = next(q for q in bank.questions.values() if q.kind is Kind.behavioral and any(kp.dimension is Dimension.action for kp in q.key_points))
+    plan = plan_for(q.kind)
+    last = plan[-1]
+    action = next(kp for kp in q.key_points if kp.dimension is Dimension.action)
+    covered = {kp.id for kp in q.key_points if kp.id != action.id}
+    common = dict(turn_count=3, answers=[], unanswered_questions=0, only_questions=False, progressed=True, asked=set(), time_left_s=1200)
+    back = oi.reply(q, covered=covered, phase_index=len(plan) - 1, phase_changed_to=last, **common)
+    assert "Let's move on" not in back and "Before we move on" in back and back.endswith("?")
+    moving = oi.reply(q, covered={kp.id for kp in q.key_points if kp.dimension not in last.dimensions}, phase_index=len(plan) - 1, phase_changed_to=last, **common)
+    assert f"Let's move on to {last.name}" in moving

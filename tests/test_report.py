@@ -101,3 +101,19 @@ def test_practice_next_stays_with_the_kind_of_interview(tmp_path):
         report = GradeReport.model_construct(key_points=[])  # nothing missed
         picks = recommend(bank, rubric, report, get_embedder())
         assert all(bank.get(p.question_id).kind == question.kind for p in picks), question.id
+
+
+def test_a_shallow_story_point_asks_for_specifics_not_a_mechanism():
+    rubric = Rubric.model_validate(
+        {
+            "question": "Tell me about an incident you led",
+            "key_points": [
+                {"id": "role", "text": "States their role in the response", "dimension": "task"},
+                {"id": "cache", "text": "Caches hot reads", "dimension": "scalability"},
+            ],
+        }
+    )
+    grading = Grading(verdicts=[Verdict(id="role", status="shallow"), Verdict(id="cache", status="shallow")], grader=INFO)
+    story, design = build_report(rubric, "I helped. We used a cache.", grading).key_points
+    assert "specifics" in story.note and "mechanism" not in story.note
+    assert "mechanism" in design.note

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from coach.api.app import create_app
 from coach.config import Settings
+from coach.interview import asks
 from coach.interview import offline_interviewer as oi
 from wsclient import of, say, send, until
 
@@ -71,7 +72,7 @@ def test_a_scripted_interview(client, question_id):
                 assert reply in challenges, reply
             elif kind == "half":  # half an answer on a point: the next question is about another
                 point = expect[0]
-                same = {f.ask for f in question.follow_ups if f.key_point == point} | {oi.PROBES[question.key_point(point).dimension]}
+                same = {f.ask for f in question.follow_ups if f.key_point == point} | {asks.PROBES[question.key_point(point).dimension]}
                 assert reply.endswith("?") and not any(ask in reply for ask in same), reply
             else:
                 assert reply.endswith("?") and oi.WRAP_UP not in reply and oi.OUT_OF_TIME not in reply, reply

@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import re
 
+from coach.grading.substance import content_words, has_substance
+
 _I = re.IGNORECASE
 # Live coverage re-grades the whole transcript after every turn: the same sentences go through
 # the same checks again and again, so each check remembers its answers, like the embedder.
@@ -109,9 +111,20 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+# A bad thing that did not happen is a result, not a point turned down: "we haven't had a
+# repeat in a year", "no outage since".
+_GOOD_NEWS = re.compile(
+    r"\b(?:not|never|no|haven't|hasn't|hadn't|didn't|did\s+not)\s+(?:(?:had|have|has|seen|see|saw|got|hit|suffered|been)\s+)?"
+    r"(?:a\s+|any\s+|one\s+|a\s+single\s+|another\s+|more\s+)?(?:repeats?|recurrences?|outages?|incidents?|pages?|regressions?|"
+    r"complaints?|downtime|data\s+loss|escalations?|sev-?\d|p[0-3]s?)\b",
+    _I,
+)
+
+
 @_cached
 def declines(text: str) -> bool:
     """True if the text turns the idea down, puts it off, or admits not knowing it."""
+    text = _GOOD_NEWS.sub(" ", text)
     return bool(_DECLINE.search(text) or _UNSURE.search(text))
 
 
@@ -137,88 +150,6 @@ def clauses(sentence: str) -> list[tuple[str, bool]]:
 
 def is_question(sentence: str) -> bool:
     return sentence.rstrip().endswith("?")
-
-
-# --- Substance: mechanism, number or reason -------------------------------------------------
-
-_STOP = frozenset(
-    """a an the and or but if then so of to in on at by for with from as is are was were be been
-    being it its this that these those there here we i you they he she our my your their us me them
-    would will can could should may might must do does did have has had just also very really quite
-    some any all each every what which who whom how why when where than too not no yes ok okay well
-    i'd we'd i'll we'll i'm we're let's it's that's there's""".split()
-)
-_NUMBER = re.compile(
-    r"\d|\b(?:hundred|thousand|million|billion|trillion|percent|twice|double|triple|half|quarter|"
-    r"dozen|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty)\b",
-    _I,
-)
-_REASON = re.compile(
-    r"\b(?:because|since|so\s+that|so\s+(?:we|the|it|that|each|a|an|one|no|users?|clients?|every|any|only|all|nothing|they|our|its)|"
-    r"in\s+order\s+to|to\s+(?:avoid|keep|prevent|reduce|cut|protect|absorb|handle|guarantee|ensure|make\s+sure|"
-    r"spread|stop|limit|bound|catch|survive|isolate|decouple|lower|save|free)|which\s+(?:means|lets|gives|keeps|"
-    r"cuts|makes|allows|avoids)|otherwise|that\s+way|this\s+way|as\s+a\s+result|thanks\s+to|the\s+reason|"
-    r"trade-?offs?|at\s+the\s+cost\s+of|instead\s+of|rather\s+than|versus|vs\.?|means|meaning|therefore|hence|"
-    r"cost(?:s|ing)?|risk)\b",
-    _I,
-)
-_MECHANISM = re.compile(
-    r"\b(?:by|per|each|every|when|whenever|if|until|before|after|once|into|across|behind|in\s+front\s+of|"
-    r"through|via|using|onto|between|within|keyed|based\s+on|instead|while|only|first|then|from|inside|"
-    r"stored|served|kept|held|lives?|sits?|cached|routed|replicated|partitioned|sharded|hashed|written|"
-    r"persisted|published|consumed|pushed|pulled|evicts?|expires?|invalidat\w*|retrie[sd]|resen[dt]\w*)\b",
-    _I,
-)
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'+\-]*")
-# Names that say nothing about how a design works when they stand alone.
-_BUZZWORDS = frozenset(
-    """kafka redis memcached cassandra kubernetes k8s docker microservices microservice cdn cdns sharding
-    shard shards caching cache caches nosql sql mongodb mongo dynamodb elasticsearch rabbitmq grpc graphql
-    serverless lambda s3 cloud aws gcp azure postgres postgresql mysql replicas replica replication queue
-    queues scalable scalability scale highly available availability distributed big data ml ai blockchain
-    event-driven cqrs eventual consistency load balancer balancers balancing autoscaling auto-scaling
-    containers service mesh istio terraform spark hadoop flink zookeeper etcd consul nginx envoy api gateway
-    rest websockets websocket multi-region region regions failover circuit breakers breaker rate limiting
-    limiter bulkheads idempotency observability monitoring metrics devops agile okrs kpis best practices
-    stack modern robust resilient fault-tolerant tolerant elastic horizontal vertical cutting-edge""".split()
-)
-
-
-def content_words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 1]
-
-
-_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][A-Za-z0-9]*[A-Za-z0-9.+-]*\b")
-
-
-def is_list_of_names(text: str) -> bool:
-    """A list of technologies rather than a design: 'Kafka, Redis, Cassandra and Kubernetes',
-    or a stack of products each with a word or two ('Stripe behind an adapter, Kafka as the
-    backbone, Redis for idempotency, Temporal for workflows')."""
-    items = [i.strip() for i in re.split(r",|;|\band\b|\bplus\b", text, flags=_I) if i.strip()]
-    if len(items) < 4:
-        return False
-    short = sum(1 for i in items if len(content_words(i)) <= 2)
-    if short / len(items) >= 0.75:
-        return True
-    words = content_words(text)
-    named = [w for w in _NAME.findall(text) if w.lower() in words or w.lower() in _BUZZWORDS]
-    buzz = sum(1 for w in words if w in _BUZZWORDS)
-    return len(items) >= 5 and (len(named) + buzz) / max(1, len(words)) >= 0.35
-
-
-@_cached
-def has_substance(text: str) -> bool:
-    """True if the text carries a mechanism, a number or a reason rather than only names."""
-    words = content_words(text)
-    if is_list_of_names(text) and not _REASON.search(text):
-        return False
-    non_buzz = [w for w in words if w not in _BUZZWORDS]
-    mechanisms = {m.lower() for m in _MECHANISM.findall(text)}
-    signals = bool(_NUMBER.search(text)) + bool(_REASON.search(text)) + min(2, len(mechanisms))
-    if len(words) >= 9 and len(non_buzz) >= 5 and signals >= 1:
-        return True
-    return len(words) >= 5 and len(non_buzz) >= 3 and signals >= 2
 
 
 # --- Questions: asking for the answer, or making a claim with a question mark ----------------
@@ -287,3 +218,4 @@ def echoes(sentence: str, prompt: str) -> bool:
                     "totally", "indeed", "sounds", "like", "said", "that's", "go", "do", "let's", "could", "fine"}
     new = own - theirs - assent_words
     return len(new) <= 2
+

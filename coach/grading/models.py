@@ -21,6 +21,8 @@ STATUS_NOTES: dict[str, str] = {
     "incorrect": "Asserted, but wrong; see the mistakes.",
     "missed": "Not addressed.",
 }
+# A story point is shallow for want of specifics, not of a mechanism.
+STORY_SHALLOW_NOTE = "Mentioned, but without specifics: what you did yourself, or a number; a label alone earns no credit."
 # The share of a key point's weight each status earns.
 CREDIT: dict[str, float] = {"covered": 1.0, "partial": 0.5}
 

@@ -13,18 +13,18 @@ For every key point it
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from coach.bank.loader import QuestionBank
-from coach.grading import checks, estimates
+from coach.grading import estimates, substance
+from coach.grading.decide import Point, PointDecider, Window
 from coach.grading.embedder import Embedder, get_embedder
-from coach.grading.judge import ASSERTS, DECLINED, INCORRECT, PARTIAL, SHALLOW, Judge, get_judge
+from coach.grading.judge import ASSERTS, INCORRECT, Judge, get_judge
 from coach.grading.judge import MODEL_ID as JUDGE_ID
-from coach.grading.models import Flag, GraderInfo, Grading, Mistake, Status, Verdict
+from coach.grading.models import Flag, GraderInfo, Grading, Mistake, Verdict
 from coach.grading.passages import Passage, Transcript, read
 from coach.grading.pitfalls import PitfallFinder
 from coach.grading.rubric import Rubric, RubricPoint
@@ -70,20 +70,6 @@ def bank_texts(bank: QuestionBank) -> list[str]:
     ]
 
 
-# Consecutive passages (by index) that the judge reads together for a key point.
-_Window = tuple[int, ...]
-
-
-@dataclass
-class _Point:
-    """What the passages say about one key point, as the grader works through them."""
-
-    status: Status = "missed"
-    evidence: list[str] = field(default_factory=list)
-    note: str | None = None
-    wrong: list[str] = field(default_factory=list)  # windows the judge read as a wrong version
-
-
 class OfflineGrader:
     kind = "offline"
 
@@ -102,6 +88,7 @@ class OfflineGrader:
         self.cache_dir = cache_dir
         # Other questions' key points to contrast a rubric with: they depend only on the rubric.
         self._backgrounds: dict[Rubric, np.ndarray | None] = {}
+        self._decider = PointDecider(lambda: self.embedder, self.settings)
 
     @property
     def embedder(self) -> Embedder:
@@ -138,7 +125,7 @@ class OfflineGrader:
         elsewhere = self._elsewhere(rubric, vectors)
         chosen = [[] if kp.id in settled else self._retrieve(kp, transcript, speaking, usable, vectors, elsewhere) for kp in rubric.key_points]
         points = [
-            self._decide(kp, windows, probs, transcript) if windows else _Point()
+            self._decider.decide(kp, windows, probs, transcript) if windows else Point()
             for kp, (windows, probs) in zip(rubric.key_points, self._read(rubric, transcript, chosen), strict=True)
         ]
         verdicts = [
@@ -150,7 +137,7 @@ class OfflineGrader:
         mistakes += self._claim_mistakes(rubric, points, verdicts, mistakes)
         return Grading(verdicts=verdicts, flags=flags, mistakes=mistakes, grader=GraderInfo(kind="offline", model=MODEL_ID))
 
-    def _claim_mistakes(self, rubric: Rubric, points: list[_Point], verdicts: list[Verdict], mistakes: list[Mistake]) -> list[Mistake]:
+    def _claim_mistakes(self, rubric: Rubric, points: list[Point], verdicts: list[Verdict], mistakes: list[Mistake]) -> list[Mistake]:
         """The judge's wrong versions of key points, as mistakes. A sentence read as a wrong
         version of several points is the wrong version of the one it is most like; the others
         go back to missed rather than carry an accusation that is not theirs."""
@@ -215,7 +202,7 @@ class OfflineGrader:
         usable: list[Passage],
         vectors: np.ndarray,
         elsewhere: np.ndarray | None = None,
-    ) -> list[_Window]:
+    ) -> list[Window]:
         """The passages worth the judge's time for `kp`: the two sentences most like it on
         their own (a point made in one sentence is judged on that sentence), then the
         best-scoring longer windows, up to `settings.windows` in all."""
@@ -234,7 +221,7 @@ class OfflineGrader:
         if kp.near_misses:
             near = (own @ self.embedder.encode(list(kp.near_misses)).T).max(axis=1)
             sim = np.where(near > sim + s.near_miss_margin, -1.0, sim)
-        chosen: list[_Window] = [(allowed[n].index,) for n in np.argsort(-sim)[:2] if sim[n] >= s.floor]
+        chosen: list[Window] = [(allowed[n].index,) for n in np.argsort(-sim)[:2] if sim[n] >= s.floor]
         by_index = {p.index: n for n, p in enumerate(allowed)}
         longer = [w for w in transcript.windows([p.index for p in allowed], s.window_sentences) if len(w) > 1]
         scores = [self._window_score(w, by_index, own, anchors) for w in longer]
@@ -248,21 +235,21 @@ class OfflineGrader:
         v = own[[by_index[i] for i in window]].sum(axis=0)
         return float((anchors @ (v / np.linalg.norm(v))).max())
 
-    def _read(self, rubric: Rubric, transcript: Transcript, chosen: list[list[_Window]]) -> list[tuple[list[_Window], np.ndarray]]:
+    def _read(self, rubric: Rubric, transcript: Transcript, chosen: list[list[Window]]) -> list[tuple[list[Window], np.ndarray]]:
         """The judge's reading of every chosen window, in two rounds: first the two sentences
         most like each point; the longer windows only for points those did not settle. A point
         made plainly in one sentence costs two readings, not five."""
         first = [windows[:2] for windows in chosen]
         read = self._judge_windows(rubric, transcript, first)
         sure = [
-            any(p[ASSERTS] >= self.settings.settle and checks.has_substance(transcript.claim(w)) for w, p in zip(ws, ps, strict=True))
-            for ws, ps in zip(first, read, strict=True)
+            any(p[ASSERTS] >= self.settings.settle and substance.substance_for(kp.dimension)(transcript.claim(w)) for w, p in zip(ws, ps, strict=True))
+            for kp, ws, ps in zip(rubric.key_points, first, read, strict=True)
         ]
         rest = [[] if done else windows[2:] for windows, done in zip(chosen, sure, strict=True)]
         more = self._judge_windows(rubric, transcript, rest)
         return [(a + b, np.concatenate([pa, pb])) for a, b, pa, pb in zip(first, rest, read, more, strict=True)]
 
-    def _judge_windows(self, rubric: Rubric, transcript: Transcript, chosen: list[list[_Window]]) -> list[np.ndarray]:
+    def _judge_windows(self, rubric: Rubric, transcript: Transcript, chosen: list[list[Window]]) -> list[np.ndarray]:
         """One judge call for the windows of every point (its cache makes repeats free).
 
         An accusation gets a second reading. The judge can take a right answer put in other
@@ -284,71 +271,3 @@ class OfflineGrader:
                         p[n] = again
             out.append(p)
         return out
-
-    def _decide(self, kp: RubricPoint, windows: list[_Window], probs: np.ndarray, transcript: Transcript) -> _Point:
-        s = self.settings
-        point = _Point()
-        texts = [transcript.claim(w) for w in windows]
-
-        substance = [checks.has_substance(t) for t in texts]
-        # A window that turns the idea down or puts it off makes no point, whatever it names.
-        declined = [any(self._declined(kp, transcript.passages[i].text) for i in w) for w in windows]
-        cover = s.cover if kp.look_for or kp.strong_answer else s.cover_plain
-        covering = [
-            n for n in range(len(windows)) if probs[n, ASSERTS] >= cover and substance[n] and not declined[n]
-        ]  # fmt: skip
-        if covering:
-            # Evidence is the fewest sentences that make the point: shorter windows first.
-            used: set[int] = set()
-            for n in sorted(covering, key=lambda n: (len(windows[n]), -probs[n, ASSERTS])):
-                if not used & set(windows[n]) and len(point.evidence) < s.max_evidence:
-                    point.evidence += transcript.quotes(windows[n])
-                    used |= set(windows[n])
-            point.status = "covered"
-            return point
-        part = np.where(declined, 0.0, probs[:, ASSERTS] + probs[:, PARTIAL])
-        best = int(np.argmax(part))
-        if part[best] >= s.partial and substance[best]:
-            point.status = "partial"
-            point.evidence += transcript.quotes(windows[best])
-            missing = self._missing_part(kp, texts[best])
-            point.note = f"Part of the point is made; missing: {missing}." if missing else None
-            return point
-        wrong = [n for n in range(len(windows)) if probs[n, INCORRECT] >= s.incorrect]
-        if wrong:
-            point.status = "incorrect"
-            point.wrong = transcript.quotes(windows[wrong[0]])
-            return point
-        # Turned down in words, and read as about this point (the mention bar, as for shallow).
-        if any(probs[n, DECLINED] >= s.declined or (declined[n] and probs[n, ASSERTS] + probs[n, DECLINED] >= s.shallow) for n in range(len(windows))):
-            point.status = "declined"
-            return point
-        if any(probs[n, SHALLOW] + probs[n, ASSERTS] + probs[n, PARTIAL] >= s.shallow for n in range(len(windows))):
-            point.status = "shallow"
-        return point
-
-    def _declined(self, kp: RubricPoint, sentence: str) -> bool:
-        """True if the sentence turns the point down, puts it off or is unsure of it. "We don't
-        want X, so we do Y" still makes Y: a clause that introduces the alternative chosen, and
-        is the part most like the point, rescues the sentence."""
-        if checks.keypoint_tolerates_negation(kp.text) or not checks.declines(sentence):
-            return False
-        parts = checks.clauses(sentence)
-        if len(parts) == 1:
-            return True
-        vectors = self.embedder.encode([text for text, _ in parts])
-        best = int(np.argmax((vectors @ self.embedder.encode(kp.anchors()).T).max(axis=1)))
-        text, rescues = parts[best]
-        return not rescues or checks.declines(text)
-
-    def _missing_part(self, kp: RubricPoint, said: str) -> str | None:
-        """The part of a multi-part key point least like what the candidate said."""
-        parts = [p.strip(" ,.;") for p in _PARTS.split(kp.text) if len(p.split()) >= 2]
-        if len(parts) < 2:
-            return None
-        vectors = self.embedder.encode([*parts, said])
-        return parts[int(np.argmin(vectors[:-1] @ vectors[-1]))]
-
-
-# Where a key point's text divides into parts: "X with Y", "X and Y", "X (Y)", "X, Y".
-_PARTS = re.compile(r",\s*(?:and\s+)?|\s+and\s+|\s+with\s+|\s*\(|\)\s*|;\s*|\s+-\s+")

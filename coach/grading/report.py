@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from coach.bank.models import STAR_DIMENSIONS
+
 from coach.grading.models import (
     CREDIT,
     STATUS_NOTES,
+    STORY_SHALLOW_NOTE,
     DimensionScore,
     Grading,
     GradeReport,
@@ -88,7 +91,7 @@ def build_report(
                 status=v.status,
                 score=kp.weight * CREDIT.get(v.status, 0.0),
                 evidence=v.evidence,
-                note=v.note or STATUS_NOTES[v.status],
+                note=v.note or (STORY_SHALLOW_NOTE if v.status == "shallow" and kp.dimension in STAR_DIMENSIONS else STATUS_NOTES[v.status]),
                 strong_answer=kp.strong_answer,
             )
         )

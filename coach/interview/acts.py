@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from coach.grading import checks
+from coach.grading import checks, substance
 from coach.grading.text import sentences
 from coach.interview.brief import is_clarifying
 
@@ -33,7 +33,7 @@ class Act(StrEnum):
 
 _I = re.IGNORECASE
 _REPEAT = re.compile(
-    r"\b(?:repeat|say\s+(?:that|it)\s+again|come\s+again|once\s+more|didn'?t\s+(?:catch|hear)|missed\s+(?:that|the\s+question)|"
+    r"\b(?:(?<!\ba\s)(?<!\bno\s)repeat(?!\s+(?:customers?|users?|offenders?|incidents?|outages?))|say\s+(?:that|it)\s+again|come\s+again|once\s+more|didn'?t\s+(?:catch|hear)|missed\s+(?:that|the\s+question)|"
     r"what\s+was\s+the\s+question|remind\s+me\s+(?:of\s+)?(?:the\s+)?question)\b|^\s*(?:sorry|pardon)\s*\??\s*$",
     _I,
 )
@@ -79,9 +79,9 @@ def classify(turn: str) -> Act:
     short = len(turn.split()) <= 25
     if short:
         for act, pattern in ((Act.rephrase, _REPHRASE), (Act.repeat, _REPEAT), (Act.pause, _PAUSE)):
-            if any(pattern.search(s) for s in said):
+            if any(pattern.search(s) and _a_request(s) for s in said):
                 return act
-        if _STUCK.search(said[0]) and not any(checks.has_substance(s) for s in said):
+        if _STUCK.search(said[0]) and not any(substance.has_substance(s) for s in said):
             return Act.stuck
         if any(_DIRECTION.search(s) for s in said):
             return Act.direction
@@ -89,6 +89,13 @@ def classify(turn: str) -> Act:
             return Act.permission
     asks = [s for s in said if is_question(s)]
     return Act.questions if asks and len(asks) == len(said) else Act.content
+
+
+def _a_request(sentence: str) -> bool:
+    """Asked, or said in a few words: "Could you repeat that?", "Sorry, didn't catch that.".
+    A sentence of the story that happens to say "repeat" ("we haven't had a repeat in a
+    year") asks for nothing."""
+    return sentence.rstrip().endswith("?") or len(sentence.split()) <= 10
 
 
 def is_question(sentence: str) -> bool:

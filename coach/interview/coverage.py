@@ -10,9 +10,11 @@ the report at the end grades everything afresh with the full reading.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from coach.bank.models import Dimension
 from coach.grading.models import Grading
 from coach.grading.offline import OfflineGrader
 from coach.grading.passages import read_turns
@@ -66,8 +68,17 @@ class CoverageTracker:
         # the point's status (and so its evidence).
         spans = [s.text for s in sentences(turn)]
         for kp in self.rubric.key_points:
-            if kp.id not in self.covered and kp.figures:
+            if kp.id in self.covered:
+                continue
+            if kp.figures:
                 check = figures.check(kp.figures, spans, self.rubric.brief)
                 if check.estimated or check.wrong:
                     out.add(kp.id)
+            # A story's numbers ("we lost about 2% of orders") speak to its metrics point:
+            # "how did you measure that, in numbers?" right after them is not listening.
+            elif kp.dimension is Dimension.metrics and _A_NUMBER.search(turn):
+                out.add(kp.id)
         return frozenset(out)
+
+
+_A_NUMBER = re.compile(r"\d|\b(?:percent|half|twice|double|tripled?|halved)\b", re.IGNORECASE)

@@ -11,28 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from coach.bank.models import BriefFact, Dimension, FollowUp, KeyPoint, Kind, Question
+
+D = Dimension
 from coach.grading.text import sentences
 from coach.interview.acts import Act
+from coach.interview.asks import DEEPER, PROBES, REPHRASED, SMALLER, START, all_asks
 from coach.interview.phases import PhasePlan, plan_for
 from coach.storage import Turn, said_by
 
-D = Dimension
-PROBES: dict[Dimension, str] = {
-    D.requirements: "Before you design anything, what would you want to pin down?",
-    D.estimation: "Can you put some numbers on this? Roughly how much load and data are we talking about?",
-    D.high_level_design: "Walk me through the main components and how a request flows through them.",
-    D.data: "How would you store and partition the data?",
-    D.scalability: "What breaks first as traffic grows, and what would you do about it?",
-    D.reliability: "What happens when one of these components fails?",
-    D.trade_offs: "What are you giving up with that choice, and what was the alternative?",
-    D.communication: "If you had to summarise the design and its main risks for the team, what would you say?",
-    D.situation: "Can you set the scene: what was the system, and what was at stake?",
-    D.task: "What exactly were you responsible for?",
-    D.action: "What did you personally do, step by step?",
-    D.result: "What was the outcome?",
-    D.metrics: "How did you measure that, in numbers?",
-    D.reflection: "What did you learn, and what would you do differently now?",
-}
 # An answer that moved the rubric is acknowledged as such; one that did not gets a neutral
 # word, so the interviewer never sounds pleased with an answer that dodged the question.
 _ACKS_PROGRESS = ("Good.", "That makes sense.", "Okay, good.", "Right, thanks.")
@@ -112,12 +98,19 @@ def reply(
     if not parts:
         acks = _ACKS_PROGRESS if progressed else _ACKS_NEUTRAL
         parts.append(acks[turn_count % len(acks)])
-    if phase_changed_to is not None:
-        parts.append(f"Let's move on to {phase_changed_to.name.replace('_', ' ')}.")
     probe = next_probe(question, covered, asked, phase_index, just_said)
     ask = probe[1] if probe else again(question, covered, asked) or deeper(question, covered, asked, time_left_s)
     if ask is None:
         ask = WRAP_UP if all(kp.id in covered for kp in question.key_points) else OUT_OF_TIME
+    if phase_changed_to is not None:
+        # Announced only when the question is about the new phase; "let's move on to
+        # reflection" followed by a question about actions sounds as if nobody was listening.
+        about = dimension_of(question, ask)
+        if about is None or about in phase_changed_to.dimensions:
+            parts.append(f"Let's move on to {phase_changed_to.name.replace('_', ' ')}.")
+        else:
+            parts.append("Before we move on, back to something we haven't covered yet:")
+            ask = _without_lead(ask)
     parts.append(ask)
     return " ".join(parts)
 
@@ -130,23 +123,6 @@ OUT_OF_TIME = (
     "We're nearly out of time. Is there anything you would change or add? "
     "When you're ready, end the interview to get your report."
 )
-# Going deeper once every point is made and time remains: failure modes, limits, trade-offs.
-DEEPER: dict[Kind, tuple[str, ...]] = {
-    Kind.system_design: (
-        "Let's go deeper. Take the part of your design you trust least: how does it fail, and what does the user see when it does?",
-        "Suppose traffic grows tenfold over a year. What is the first thing in your design you would have to change?",
-        "Where does your design hold state that would be painful to move or reshard later, and how would you do it if you had to?",
-        "If you had half the budget, what would you cut from this design, and what risk would you be accepting?",
-        "How would you know in production that this system is healthy? What would you measure and alert on?",
-        "What is the hardest part of this design to test before launch, and how would you test it anyway?",
-    ),
-    Kind.behavioral: (
-        "Let's go deeper. What was the hardest decision in that story, and what else did you consider?",
-        "How did the people around you react, and did anyone disagree? What did you do about it?",
-        "If you faced the same situation tomorrow, what would you do differently?",
-        "What did this change in how your team works today?",
-    ),
-}
 # Wrapping up is only offered with this little of the interview left.
 WRAP_UP_WITHIN_S = 5 * 60
 
@@ -173,65 +149,22 @@ def deeper(question: Question, covered: set[str], asked: set[str], time_left_s: 
 
 
 def asked(question: Question, turns: Sequence[Turn]) -> set[str]:
-    """Probing questions already asked, read back from the interviewer's own turns."""
+    """Probing questions already asked, read back from the interviewer's own turns (a
+    rephrased ask may have been said without its "Put differently:")."""
     said = said_by(turns, "interviewer")
     probes = [f.ask for f in question.follow_ups] + [a for kp in question.key_points for a in kp.deeper] + all_asks()
-    return {p for p in probes if p in said}
+    return {p for p in probes if p in said or _without_lead(p) in said}
 
 
-def all_asks() -> list[str]:
-    """Every generic question the interviewer asks, to read back from its turns what was asked."""
-    return [*PROBES.values(), *REPHRASED.values(), *SMALLER.values(), *(a for asks in DEEPER.values() for a in asks)]
+_LEADS = ("Put differently: ", "In other words: ")
+
+
+def _without_lead(ask: str) -> str:
+    """A rephrased ask without its lead, to follow a colon: "Put differently: what ...?" -> "what ...?"."""
+    return next((ask[len(lead) :] for lead in _LEADS if ask.startswith(lead)), ask)
 
 
 # --- Turns that are not design content (coach.interview.acts) ---------------------------------
-
-# The same ask as PROBES, in other words: for "what do you mean?".
-REPHRASED: dict[Dimension, str] = {
-    D.requirements: "Put differently: what do you need to know about the product and its users before designing?",
-    D.estimation: "In other words: how many requests a second, and how much data over time, should this handle?",
-    D.high_level_design: "Put differently: what are the main boxes, and what happens from the moment a request arrives?",
-    D.data: "In other words: what do you keep, in what kind of store, and how is it split across machines?",
-    D.scalability: "Put differently: at ten times today's load, which part gives out first?",
-    D.reliability: "In other words: pick a component and take it away. What does the user see?",
-    D.trade_offs: "Put differently: what did that choice cost you, and what else could you have picked?",
-    D.communication: "In other words: the design and its biggest risks, in a few sentences for the team?",
-    D.situation: "Put differently: where were you, what was the system, and why did it matter?",
-    D.task: "In other words: which part of this was yours to deliver?",
-    D.action: "Put differently: what did you do yourself, in order?",
-    D.result: "In other words: how did it turn out?",
-    D.metrics: "Put differently: which numbers moved, and by how much?",
-    D.reflection: "In other words: looking back, what would you do differently?",
-}
-# A smaller question for a candidate who is stuck: a first step, never the answer.
-SMALLER: dict[Dimension, str] = {
-    D.requirements: "Let's make it smaller: who uses this, and what is the one thing they do most often?",
-    D.estimation: "Let's make it smaller: start from one number in the brief. What does it come to per second?",
-    D.high_level_design: "Let's make it smaller: what happens to a single request, from the client to where the data lives?",
-    D.data: "Let's make it smaller: what is the one lookup this system does most often, and by what key?",
-    D.scalability: "Let's make it smaller: which single component sees every request?",
-    D.reliability: "Let's make it smaller: if one server died right now, what would the user notice?",
-    D.trade_offs: "Let's make it smaller: what is one thing your choice makes harder?",
-    D.communication: "Let's make it smaller: what is the one risk you would tell the team about first?",
-    D.situation: "Let's make it smaller: what was the team, and what was going wrong?",
-    D.task: "Let's make it smaller: what were you asked to do, or what did you decide to take on?",
-    D.action: "Let's make it smaller: what was the very first thing you did?",
-    D.result: "Let's make it smaller: what was different a month later?",
-    D.metrics: "Let's make it smaller: is there one number you remember from before and after?",
-    D.reflection: "Let's make it smaller: what is one thing you would do differently?",
-}
-# Where to start, by phase: for "should I start with A or B?".
-_START: dict[str, str] = {
-    "requirements": "Your call. Most people pin down the requirements and a rough scale first, then sketch the design.",
-    "estimation": "Your call. A rough estimate of load and storage first usually pays off in the design.",
-    "high_level_design": "Your call. I'd like the high-level picture first, then we'll go deep where it is hardest.",
-    "deep_dive": "Your call. Go deep on the part you think is hardest to get right.",
-    "wrap_up": "Your call. Pick the biggest risk in the design and tell me how you'd handle it.",
-    "situation_and_task": "Your call. Start with the situation and what was at stake, then your part in it.",
-    "actions": "Your call. Walk me through what you did yourself, in order.",
-    "results": "Your call. Start with the outcome, in numbers if you have them.",
-    "reflection": "Your call. Start with what you would do differently now.",
-}
 
 
 def reply_to_act(
@@ -263,7 +196,7 @@ def reply_to_act(
             return " ".join([*(f.fact for f in facts), "Go with that."])
         return "Yes, that's reasonable. Say it as an assumption and carry on."
     if act is Act.direction:
-        return _START[phase.name]
+        return START[phase.name]
     if act is Act.stuck:
         return SMALLER[dimension or D.requirements]
     if act is Act.pause:

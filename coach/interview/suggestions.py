@@ -15,7 +15,7 @@ import numpy as np
 from coach.bank.loader import QuestionBank
 from coach.bank.models import Dimension, Kind, Pattern, Question
 from coach.grading.embedder import Embedder
-from coach.interview.offline_interviewer import PROBES, REPHRASED
+from coach.interview.asks import PROBES, REPHRASED
 from coach.protocol import Suggestion
 
 _WORD = re.compile(r"[a-z0-9]+")

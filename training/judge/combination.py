@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from coach.bank import load_bank
-from coach.grading import checks
+from coach.grading import checks, substance
 from coach.grading.embedder import get_embedder
 from coach.grading.judge import LABELS
 from coach.grading.offline import OfflineGrader
@@ -30,7 +30,7 @@ from grader_eval import evaluate, load, print_figures  # noqa: E402
 
 
 def _words(text: str) -> set[str]:
-    return set(checks.content_words(text))
+    return set(substance.content_words(text))
 
 
 def features(pairs: list[tuple[str, str]]) -> np.ndarray:
@@ -44,9 +44,9 @@ def features(pairs: list[tuple[str, str]]) -> np.ndarray:
         rows.append(
             [
                 cos, cos * cos, overlap, len(kw & pw) / max(1, len(kw | pw)),
-                checks.has_substance(passage), checks.declines(passage), checks.question_kind(passage) == "open",
-                checks.is_list_of_names(passage), any(ch.isdigit() for ch in passage), min(len(passage.split()), 60) / 60,
-                cos * checks.has_substance(passage), cos * checks.declines(passage),
+                substance.has_substance(passage), checks.declines(passage), checks.question_kind(passage) == "open",
+                substance.is_list_of_names(passage), any(ch.isdigit() for ch in passage), min(len(passage.split()), 60) / 60,
+                cos * substance.has_substance(passage), cos * checks.declines(passage),
             ]
         )
     return np.array(rows, dtype=np.float32)

@@ -1,0 +1,67 @@
+import pytest
+
+from coach.bank.models import Dimension
+from coach.grading import substance
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("We'll use Kafka, Redis, Cassandra, Kubernetes and a CDN.", False),
+        ("We'll add a cache.", False),
+        ("Kafka. Partitions.", False),
+        ("It would be highly scalable and fault tolerant, with sharding and caching everywhere.", False),
+        ("Redirect lookups hit Redis first, because almost all traffic is reads.", True),
+        ("A million 1 KB messages per second is about 1 GB/s in, 3 GB/s with three replicas.", True),
+        ("When a node's memory is full it evicts the least recently used entries.", True),
+        ("I'd split it into catalog, cart, checkout and payment services, so the read-heavy catalog scales alone.", True),
+    ],
+)
+def test_substance(sentence, expected):
+    assert substance.has_substance(sentence) is expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I was on call, so I became the incident commander.",
+        "We had a big outage during Black Friday where the payment service started timing out.",
+        "Payments recovered within 25 minutes.",
+        "First I got the right people on a call and opened a status channel.",
+    ],
+)
+def test_a_line_of_a_story_has_a_story_s_substance(sentence):
+    # Told a sentence a turn, a STAR answer makes its points without a mechanism or a reason.
+    assert substance.tells_a_story(sentence)
+    assert substance.substance_for(Dimension.task)(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Postmortem, alerts, canary, runbooks and on-call rotation.",
+        "Communication.",
+        "It went well.",
+    ],
+)
+def test_names_and_vague_lines_are_no_story(sentence):
+    assert not substance.tells_a_story(sentence)
+
+
+def test_design_points_still_need_a_mechanism_a_number_or_a_reason():
+    line = "We used a cache for the hot keys."
+    assert substance.tells_a_story(line)
+    assert not substance.has_substance(line)
+    assert substance.substance_for(Dimension.data) is substance.has_substance
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We added some caching and a couple of read replicas, and then things were much better.",
+        "I learned a lot from it about scoping.",
+        "Our product manager didn't push back on any of it.",
+    ],
+)
+def test_filler_and_what_others_did_are_no_story(sentence):
+    assert not substance.tells_a_story(sentence)
