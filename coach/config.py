@@ -43,8 +43,12 @@ class Settings(BaseSettings):
     database_url: str | None = None
     # LLM tokens (prompt + completion) one interview may use before the offline coach takes over.
     session_token_budget: int = Field(default=200_000, gt=0)
-    # Redis (redis://host:6379/0) for state shared by several instances: the rate limits.
+    # Redis (redis://host:6379/0) for state shared by several instances: the rate limits, and
+    # word that another instance took a session over.
     redis_url: str | None = None
+    # Days a finished interview's frames (its replay) are kept; its turns and report stay for
+    # good. 0 keeps everything.
+    retention_days: int = Field(default=0, ge=0)
     # Rate limits ("N/second|minute|hour"): interviews started per client address, turns and
     # hints per interview; open websockets per address; candidate turns in one interview.
     limit_sessions: str = "10/minute"

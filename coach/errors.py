@@ -14,6 +14,23 @@ class CoachError(Exception):
         self.message = message
 
 
+class SessionEnded(CoachError):
+    code = "session_ended"
+
+    def __init__(self) -> None:
+        super().__init__("this interview has ended; start a new one")
+
+
+class Superseded(CoachError):
+    """Another connection took the interview over: on this instance, or on another one (the
+    store then refuses this instance's writes to it: see coach.storage.writes)."""
+
+    code = "superseded"
+
+    def __init__(self) -> None:
+        super().__init__("this interview was resumed on another connection (another tab or device); reload this page to continue here")
+
+
 class BankError(CoachError):
     """A seed file is missing, malformed or inconsistent with the rest of the bank."""
 

@@ -110,3 +110,30 @@ def _forget_structured_modes():
     from coach.llm import structured
 
     structured._WORKED.clear()
+
+
+@pytest.fixture
+async def store(database_url: str):
+    """A migrated store on each kind of database."""
+    from coach.storage import Store
+
+    store = Store(database_url)
+    await store.start()
+    yield store
+    await store.close()
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis (database 15); the test skips, and says so, where none runs."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("Redis tests SKIPPED: no server at 127.0.0.1:6379")
+    return REDIS_TEST_URL
+

@@ -42,8 +42,10 @@ async def test_a_database_from_before_alembic_is_adopted_without_losing_a_row(bl
     try:
 
         def as_the_hand_rolled_migrations_left_it(conn):
-            for table in (tables.sessions, tables.turns, tables.frames, tables.reports, tables.schema_migrations):
-                table.create(conn)
+            # Their schema was the one revision 0002 builds; they kept no alembic_version.
+            migrate(conn, "0002_session_prompts")
+            conn.execute(text("DROP TABLE alembic_version"))
+            tables.schema_migrations.create(conn)
             now = datetime.now(UTC)
             conn.execute(insert(tables.schema_migrations), [{"name": "m001_initial", "applied_at": now}, {"name": "m002_session_prompts", "applied_at": now}])
             conn.execute(insert(tables.sessions).values(id="old", token_hash="h", question_id="sd-url-shortener", state="active", provider="offline",

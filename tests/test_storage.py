@@ -7,14 +7,6 @@ from coach.storage import Store
 from coach.storage.migrations import revisions, table_names
 
 
-@pytest.fixture
-async def store(database_url):
-    store = Store(database_url)
-    await store.start()
-    yield store
-    await store.close()
-
-
 async def test_migrations_from_a_blank_database(database_url):
     store = Store(database_url)
     try:

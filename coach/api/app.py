@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from coach import __version__
 from coach.api import errors, rest, security, ws
 from coach.api.rate_limits import RateLimits
+from coach.storage.retention import prune_forever
 from coach.bank import load_bank
 from coach.config import Settings, get_settings
 from coach.grading.embedder import get_embedder
@@ -99,11 +100,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # The provider check runs beside serving: a broken model costs the log one line, not
         # the start-up its timeout.
         checked = asyncio.create_task(check_provider(services)) if settings.check_provider else None
+        pruning = asyncio.create_task(prune_forever(services.store, settings.retention_days)) if settings.retention_days else None
         # Everything loaded so far lives as long as the process; keeping it out of the
         # collector's view avoids full collections that walk it all (pauses of 100+ ms).
         gc.collect()
         gc.freeze()
         interviews = Interviews(services)
+        await interviews.open()
         health = services.provider.health if services.provider else None
         services.metrics.watch(
             live=lambda: len(interviews.live),
@@ -122,8 +125,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             # Everything that may still write finishes before the store closes. Drain first and
             # cancel only what is left: a query cancelled mid-flight can leave its driver stuck.
-            if checked is not None:
-                checked.cancel()
+            for task in (checked, pruning):
+                if task is not None:
+                    task.cancel()
             await drain(handlers, timeout=10)
             await interviews.close()
             await services.store.close()

@@ -10,7 +10,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from coach.api.rate_limits import RateLimited, RateLimits
 from coach.api.security import origin_allowed
 from coach.api.errors import error_frame
-from coach.errors import CoachError
+from coach.errors import CoachError, InvalidInput
 from coach.interview.errors import Superseded
 from coach.interview.manager import Interviews
 from coach.interview.session import InterviewSession
@@ -52,6 +52,14 @@ class Connection:
             await self.ws.close(code=1000, reason="superseded by a newer connection")
         except Exception:  # already gone
             pass
+
+
+def _check_routed(ws: WebSocket, frame: Resume) -> None:
+    """`/ws/interview?session=ID` lets a load balancer route on the session; any instance can
+    serve any session, so this is only checked to agree with the frame."""
+    routed = ws.query_params.get("session")
+    if routed is not None and routed != frame.session_id:
+        raise InvalidInput(f"the URL names session {routed[:40]!r} but 'resume' names {frame.session_id!r}; drop ?session= or make them agree")
 
 
 async def _refuse(ws: WebSocket, code: int, reason: str, frame: str | None = None) -> None:
@@ -126,6 +134,7 @@ async def interview(ws: WebSocket) -> None:
                         await limits.hit("session", address)
                         session = await interviews.start(frame, send)
                     else:
+                        _check_routed(ws, frame)
                         session = await interviews.resume(frame, send)
                 elif session is None:
                     raise NoSession(frame.type)
@@ -139,6 +148,13 @@ async def interview(ws: WebSocket) -> None:
                         await session.hint()
                     elif isinstance(frame, End):
                         await session.end()
+            except Superseded as exc:
+                if session is not None and session.frames.holds(send):
+                    await session.give_up()  # another instance took the session over: its store said so
+                else:
+                    await send(error_frame(exc))
+                    await ws.close(code=1000, reason="superseded by a newer connection")
+                break
             except CoachError as exc:
                 await send(error_frame(exc))
     except WebSocketDisconnect:

@@ -14,12 +14,15 @@ from coach.grading.speakers import Role
 from coach.interview import timeline
 from coach.interview.services import Services
 from coach.llm.base import Provider
+from coach.storage import Lease
 
 log = logging.getLogger(__name__)
 
 
-async def grade_interview(services: Services, session_id: str, rubric: Rubric, said: list[tuple[Role, str]], model: Provider | None) -> dict[str, Any]:
-    """Grade and save the report; its JSON body."""
+async def grade_interview(services: Services, lease: Lease, rubric: Rubric, said: list[tuple[Role, str]], model: Provider | None) -> dict[str, Any]:
+    """Grade and save the report, under the session's lease (one report per session); its
+    JSON body."""
+    session_id = lease.session_id
     report = await services.grading.grade(rubric, read_turns(said), provider=model)
     report.session_id = session_id
     report.transcript = [TranscriptTurn(turn=n, role=role, text=text) for n, (role, text) in enumerate(said, start=1)]
@@ -32,7 +35,7 @@ async def grade_interview(services: Services, session_id: str, rubric: Rubric, s
             report.transcript = story.transcript
             report.timeline, report.hints_used, report.duration_s = story.phases, story.hints, story.duration_s
     body = report.model_dump(mode="json")
-    await services.store.save_report(session_id, body, report.score)
+    await services.store.save_report(session_id, body, report.score, lease)
     services.metrics.sessions_ended.labels(report.grader.kind).inc()
     log.info("session %s graded: %s/100 by the %s grader, %s turns", session_id, report.score, report.grader.kind, len(said))
     return body

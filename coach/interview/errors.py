@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from coach.errors import CoachError
+from coach.errors import CoachError, SessionEnded, Superseded
 
-
-class SessionEnded(CoachError):
-    code = "session_ended"
-
-    def __init__(self) -> None:
-        super().__init__("this interview has ended; start a new one")
+__all__ = ["Busy", "SessionEnded", "Superseded", "TurnLimit"]
 
 
 class Busy(CoachError):
@@ -24,10 +19,3 @@ class TurnLimit(CoachError):
 
     def __init__(self, limit: int) -> None:
         super().__init__(f"this interview has reached its {limit} turns (COACH_MAX_TURNS_PER_SESSION); send 'end' for the report")
-
-
-class Superseded(CoachError):
-    code = "superseded"
-
-    def __init__(self) -> None:
-        super().__init__("this interview was resumed on another connection (another tab or device); reload this page to continue here")

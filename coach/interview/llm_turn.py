@@ -59,7 +59,7 @@ class LLMTurns:
         """
         s = self.session
         covered_before = set(s.tracker.covered)
-        await s.score()
+        await s.replies.score()
         phase = s.phase()
         asked = offline_interviewer.asked(s.question, s.turns)
         just_said = s.tracker.spoken_to(last_said(s.turns, "candidate"))
@@ -90,14 +90,14 @@ class LLMTurns:
         except BudgetExhausted:
             await phase_frame
             await self.budget_notice()
-            return await s.answer_offline(reply_turn, covered_before, phase_may_change=False)
+            return await s.replies.answer_offline(reply_turn, covered_before, phase_may_change=False)
         except ProviderError as exc:
             await phase_frame
             # The metered provider logged the reason for the operator; the candidate gets a plain notice.
             log.info("session %s: the offline coach answers turn %s (%s)", s.id, reply_turn, exc.message)
             await s.emit(Notice(code="provider_failed", message="The AI interviewer could not answer just now; the offline coach answers this turn."))
             # The phase frame already went out with the model's request.
-            return await s.answer_offline(reply_turn, covered_before, phase_may_change=False)
+            return await s.replies.answer_offline(reply_turn, covered_before, phase_may_change=False)
         finally:
             # Only reached unawaited when something else failed first; that error is the one to report.
             await asyncio.gather(phase_frame, return_exceptions=True)

@@ -3,6 +3,11 @@
 A session that has been dropped and is idle is forgotten; `resume` rebuilds it from the
 database, which is also what happens after the server restarts. A candidate turn that was
 stored but never answered (the process died mid-reply) is answered on resume.
+
+Several instances may share one database. The instance a session was started or resumed on
+owns it: `resume` claims it (a new epoch in the store; the old owner's writes are refused
+from then on), tells the others (Redis pub/sub), and rebuilds it from the store, so any
+instance can serve any session and a dead instance's sessions resume anywhere at once.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import asyncio
 import logging
 import random
 import secrets
+from dataclasses import replace
 
 from coach.bank.models import Question
 from coach.errors import CoachError, UnknownQuestion
@@ -18,6 +24,7 @@ from coach.interview.llm_interviewer import PROMPTS
 from coach.interview.services import Services
 from coach.interview.frames import Send
 from coach.interview.session import InterviewSession
+from coach.interview.takeovers import Takeovers
 from coach.protocol import Resume, Start
 from coach.logs import bind_session
 from coach.tasks import drain
@@ -44,6 +51,10 @@ class Interviews:
         self.services = services
         self.live: dict[str, InterviewSession] = {}
         self._loading: dict[str, asyncio.Lock] = {}
+        self.takeovers = Takeovers(services.settings.redis_url, services.instance, self._taken_over)
+
+    async def open(self) -> None:
+        await self.takeovers.start()
 
     def pick_question(self, frame: Start) -> Question:
         bank = self.services.bank
@@ -61,7 +72,7 @@ class Interviews:
         bind_session(session_id)
         provider = self.services.provider.model if self.services.provider else "offline"
         prompts = " ".join(PROMPTS) if self.services.provider else None
-        row = await self.services.store.create_session(session_id, token, question.id, provider, prompts)
+        row = await self.services.store.create_session(session_id, token, question.id, provider, prompts, owner=self.services.instance)
         session = InterviewSession(self.services, row, question, [], 0)
         session.mode = frame.mode
         self._hold(session)
@@ -87,14 +98,22 @@ class Interviews:
         return session
 
     async def _load(self, session_id: str) -> InterviewSession:
+        """The session, owned by this instance: the one in memory if nobody took it over
+        since, else claimed and rebuilt from the store."""
         lock = self._loading.setdefault(session_id, asyncio.Lock())
         async with lock:
-            if session_id in self.live:
-                return self.live[session_id]
             store = self.services.store
             row = await store.get_session(session_id)
             if row is None:
                 raise Unauthorized()
+            held = self.live.get(session_id)
+            if held is not None and not held.lost and held.lease.epoch == row.epoch:
+                return held
+            if held is not None:
+                await held.give_up()
+            epoch = await store.claim(session_id, self.services.instance)
+            await self.takeovers.announce(session_id, epoch)
+            row = replace(row, epoch=epoch, owner=self.services.instance)
             question = self.services.bank.get(row.question_id)
             session = InterviewSession(self.services, row, question, await store.turns(session_id), await store.last_seq(session_id))
             if session.candidate_turns():
@@ -109,6 +128,7 @@ class Interviews:
         that storage can close under nothing."""
         await drain({t for s in self.live.values() for t in s.tasks()}, timeout)
         self.live.clear()
+        await self.takeovers.close()
 
     def release(self, session: InterviewSession, send: Send) -> None:
         """The connection is gone; forget the session once nothing is running for it (now,
@@ -117,9 +137,21 @@ class Interviews:
         self._forget(session)
 
     def _hold(self, session: InterviewSession) -> None:
-        """Keep `session` in memory until it is idle with nobody connected."""
+        """Keep `session` in memory until it is idle with nobody connected, or taken over."""
         session.when_idle = lambda: self._forget(session)
+        session.when_lost = lambda: self._drop(session)
         self.live[session.id] = session
+
+    def _drop(self, session: InterviewSession) -> None:
+        if self.live.get(session.id) is session:
+            del self.live[session.id]
+
+    async def _taken_over(self, session_id: str, epoch: int) -> None:
+        """Another instance claimed `session_id` at `epoch`: give up our copy, if older."""
+        held = self.live.get(session_id)
+        if held is not None and held.lease.epoch < epoch:
+            log.info("session %s taken over by another instance (epoch %s)", session_id, epoch)
+            await held.give_up()
 
     def _forget(self, session: InterviewSession) -> None:
         """Drop an idle session from memory; `resume` reloads it from the store."""

@@ -4,6 +4,9 @@ and the rule that replies go before background work."""
 from __future__ import annotations
 
 import asyncio
+import os
+import secrets
+import socket
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -55,6 +58,8 @@ class Services:
     heavy: ThreadPoolExecutor = field(default_factory=lambda: cpu_worker("coach-heavy"))
     metrics: Metrics = field(default_factory=Metrics)
     replies_first: RepliesFirst = field(default_factory=RepliesFirst)
+    # How this process names itself as the owner of sessions (several may share a database).
+    instance: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}")
 
     async def run_cpu(self, fn: Callable[..., T], *args: Any) -> T:
         """The quick lane: small jobs a candidate is waiting on."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from coach.bank.models import Question
@@ -27,15 +27,15 @@ from coach.interview.coverage import CoverageTracker
 from coach.interview.llm_turn import LLMTurns
 from coach.interview.frames import FrameChannel, Send
 from coach.interview.offline_turn import OfflineReplies
+from coach.interview.replies import Replies
 from coach.interview.errors import Busy, SessionEnded, Superseded, TurnLimit
-from coach.interview.phases import PhaseState, current_phase, plan_for
+from coach.interview.phases import PhaseState, current_phase
 from coach.interview.services import Services
 from coach.interview.turn_state import State, TurnState
 from coach.interview.work import SessionWork
 from coach.llm.base import Provider
 from coach.protocol import (
     CandidateTurn,
-    Coverage,
     InterviewerDelta,
     InterviewerDone,
     Mode,
@@ -46,7 +46,7 @@ from coach.protocol import (
     Suggestions,
     _Server,
 )
-from coach.storage import SessionRow, Turn, last_said
+from coach.storage import Lease, SessionRow, Turn
 
 log = logging.getLogger(__name__)
 _DELTA_CHARS = 24  # offline replies are streamed in small pieces, like a model's
@@ -64,18 +64,24 @@ class InterviewSession:
         self.question = question
         self.rubric = Rubric.from_question(question)
         self.turns = turns
-        self.frames = FrameChannel(services.store, row.id, seq)
+        # This instance's hold on the session: every write carries it (coach.storage.writes).
+        self.lease = Lease(row.id, row.epoch)
+        self.frames = FrameChannel(services.store, self.lease, seq)
         self.turn_state = TurnState(State.ended if row.state == "ended" else State.active)
         self.tracker = CoverageTracker(self.rubric, services.grader)
         self.offline = OfflineReplies(question, self.rubric, services, self.tracker)
         self.coach = Coach(question, services, self.tracker)
         self.llm = LLMTurns(self, row.prompt_tokens + row.completion_tokens)
+        self.replies = Replies(self)
         self.phase_name: str | None = None
         self.mode: Mode = "practice"  # what the attached client shows; see protocol.Mode
         self.work = SessionWork(services)
         self.work.on_done = self._work_done
         # Called when the session has no connection and no work left (the manager forgets it).
         self.when_idle: Callable[[], None] | None = None
+        # Called once another instance has taken the session over (the manager forgets it).
+        self.when_lost: Callable[[], None] | None = None
+        self.lost = False
 
     # -- frames -----------------------------------------------------------------------------
 
@@ -132,12 +138,12 @@ class InterviewSession:
         await self.emit(Phase(phase=state.plan.name, elapsed_s=state.elapsed_in_phase_s, budget_s=state.plan.budget_s, left_s=state.left_s))
         return not first
 
-    async def _stream_text(self, turn: int, text: str) -> None:
+    async def stream_text(self, turn: int, text: str) -> None:
         for i in range(0, len(text), _DELTA_CHARS):
             await self.emit(InterviewerDelta(turn=turn, text=text[i : i + _DELTA_CHARS]))
 
-    async def _finish_turn(self, turn: int, text: str) -> None:
-        await self.services.store.add_turn(self.id, turn, "interviewer", text)
+    async def finish_turn(self, turn: int, text: str) -> None:
+        await self.services.store.add_turn(self.id, turn, "interviewer", text, self.lease)
         self.turns.append(Turn(turn=turn, role="interviewer", text=text))
         await self.emit(InterviewerDone(turn=turn, text=text))
 
@@ -158,15 +164,15 @@ class InterviewSession:
                 )
             )
             await self.emit_phase(self.phase())
-            await self._open_turn()
+            await self.open_turn()
         finally:
             # an `end` from a resumed connection may have come first
             self.turn_state.back_to_active(State.replying)
 
-    async def _open_turn(self) -> None:
+    async def open_turn(self) -> None:
         text = offline_interviewer.opening(self.question)
-        await self._stream_text(1, text)
-        await self._finish_turn(1, text)
+        await self.stream_text(1, text)
+        await self.finish_turn(1, text)
 
     async def say(self, text: str) -> None:
         """Store the candidate's turn (committed before anything acts on it), then reply."""
@@ -180,7 +186,7 @@ class InterviewSession:
         self.turn_state.to(State.replying)
         turn = len(self.turns) + 1
         try:
-            await self.services.store.add_turn(self.id, turn, "candidate", text)
+            await self.services.store.add_turn(self.id, turn, "candidate", text, self.lease)
         except BaseException:
             self.turn_state.to(State.active)
             raise
@@ -192,7 +198,7 @@ class InterviewSession:
         """Answer the latest candidate turn in the background. `again`: an earlier reply to it
         was cut off (the server stopped mid-reply), and the client may hold part of it."""
         self.turn_state.to(State.replying)
-        self.work.start_reply(self._respond(again, candidate))
+        self.work.start_reply(self.replies.respond(again, candidate))
 
     def _work_done(self) -> None:
         if self.idle and self.when_idle is not None:
@@ -208,70 +214,12 @@ class InterviewSession:
         while answering the candidate, or while opening the interview."""
         return self.state is State.active and (not self.turns or self.turns[-1].role == "candidate")
 
-    async def _respond(self, again: bool = False, candidate: CandidateTurn | None = None) -> None:
-        candidate_turn = len(self.turns)
-        reply_turn = candidate_turn + 1
-        # The turn is stored already; its frame leads the reply's. It is stored while the turn
-        # is scored: it takes the frame lock first, so its seq still comes first.
-        leading = asyncio.create_task(self.emit(candidate)) if candidate is not None else None
-        if leading is not None:
-            await asyncio.sleep(0)  # it takes the lock now, before any frame of the reply
-        try:
-            if again:
-                await self.emit(
-                    Notice(code="reply_restarted", message="The interviewer's last turn was cut off; it starts again from the beginning.")
-                )
-            if not self.turns:
-                await self._open_turn()
-                return
-            provider = self.llm.provider()
-            if provider is None:
-                await self.llm.budget_notice()
-                text = await self.answer_offline(reply_turn, set(self.tracker.covered), phase_may_change=True)
-            else:
-                text = await self.llm.reply(provider, reply_turn)
-            if leading is not None:
-                await leading
-            await self.emit(Coverage(covered=sorted(self.tracker.covered), total=len(self.question.key_points)))
-            # interviewer.done ends the turn: the next `say` is welcome from then on, so the
-            # suggestions follow in the background.
-            await self._finish_turn(reply_turn, text)
-            if self.mode == "practice":
-                self.work.start_background(self._suggest_after_turn(candidate_turn, provider))
-        except Exception:
-            log.exception("reply to turn %s of session %s failed", candidate_turn, self.id)
-            await self.emit(Notice(code="internal_error", message="Something went wrong answering that turn; please say it again."))
-        finally:
-            if leading is not None:
-                await asyncio.gather(leading, return_exceptions=True)
-            self.work.started()
-            self.turn_state.back_to_active(State.replying)
-
-    def score(self) -> Awaitable[set[str]]:
-        """Grade the candidate's turns for rubric coverage, on the CPU worker."""
-        return self.services.run_for(len(last_said(self.turns, "candidate")))(self.tracker.update, self.said())
-
-    async def answer_offline(self, reply_turn: int, covered_before: set[str], *, phase_may_change: bool) -> str:
-        """Score the turn, then stream the offline interviewer's reply to it."""
-        await self.score()
-        phase_changed = await self.emit_phase(self.phase()) if phase_may_change else False
-        text = await self.offline.reply(
-            self.turns,
-            reply_turn=reply_turn,
-            phase=self.phase(),
-            phase_changed=phase_changed,
-            covered_before=covered_before,
-            asked=offline_interviewer.asked(self.question, self.turns),
-            time_left_s=sum(p.budget_s for p in plan_for(self.question.kind)) - self.elapsed_s,
-        )
-        self.services.metrics.turns.labels("offline").inc()
-        await self._stream_text(reply_turn, text)
-        return text
-
-    async def _suggest_after_turn(self, turn: int, provider: Provider | None) -> None:
+    async def suggest_after_turn(self, turn: int, provider: Provider | None) -> None:
         try:
             await self.services.replies_first.background()
             await self._emit_suggestions(turn, provider)
+        except Superseded:
+            await self.give_up()
         except Exception:  # the turn itself is answered; only its suggestions are missing
             log.exception("suggestions after turn %s of session %s failed", turn, self.id)
 
@@ -293,9 +241,27 @@ class InterviewSession:
         self.turn_state.to(State.grading)
         try:
             await self.emit(Notice(code="grading", message="Grading your interview…"))
-            body = await grade_interview(self.services, self.id, self.rubric, self.said(), self.llm.model)
+            body = await grade_interview(self.services, self.lease, self.rubric, self.said(), self.llm.model)
             self.turn_state.to(State.ended)
             await self.emit(Report(report=body))
         except BaseException:
             self.turn_state.back_to_active(State.grading)
             raise
+
+    async def give_up(self) -> None:
+        """Another instance has taken the session over (its writes here were refused, or it
+        said so through Redis): tell the connection, stop the work, let the manager forget
+        the session. Nothing more is stored from here; the new owner carries on."""
+        if self.lost:
+            return
+        self.lost = True
+        send = self.frames.detach_all()
+        supersede = getattr(send, "supersede", None)
+        if supersede is not None:
+            await supersede()
+        me = asyncio.current_task()
+        for task in self.tasks():
+            if task is not me:
+                task.cancel()
+        if self.when_lost is not None:
+            self.when_lost()

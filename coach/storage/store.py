@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
-from coach.errors import CoachError
+from coach.errors import CoachError, SessionEnded, Superseded
 from coach.storage import tables
 from coach.storage.database import SQLiteDatabase, open_database
 from coach.storage.migrations import migrate
-from coach.storage.writes import GroupCommit, uncancellable
+from coach.storage.writes import GroupCommit, Lease, uncancellable
 
 
 class StorageError(CoachError):
@@ -51,6 +51,8 @@ class SessionRow:
     cost_usd: float
     score: int | None
     prompts: str | None = None
+    epoch: int = 0  # the fencing epoch of the session's current owner (see writes.Lease)
+    owner: str | None = None  # the instance serving it, as it named itself
 
     def token_matches(self, token: str) -> bool:
         return secrets.compare_digest(self.token_hash, hash_token(token))
@@ -108,7 +110,9 @@ class Store:
     # -- sessions ---------------------------------------------------------------------------
 
     @uncancellable
-    async def create_session(self, session_id: str, token: str, question_id: str, provider: str, prompts: str | None = None) -> SessionRow:
+    async def create_session(
+        self, session_id: str, token: str, question_id: str, provider: str, prompts: str | None = None, owner: str | None = None
+    ) -> SessionRow:
         values: dict[str, Any] = {
             "id": session_id,
             "token_hash": hash_token(token),
@@ -120,6 +124,8 @@ class Store:
             "completion_tokens": 0,
             "cost_usd": 0.0,
             "prompts": prompts,
+            "epoch": 1,
+            "owner": owner,
         }
         await self.db.write(lambda conn: conn.execute(tables.sessions.insert().values(**values)), one_statement=True)
         return SessionRow(ended_at=None, score=None, **values)
@@ -138,6 +144,22 @@ class Store:
         return SessionRow(**data)
 
     @uncancellable
+    async def claim(self, session_id: str, owner: str) -> int:
+        """Take the session over for `owner`; the new epoch. Every write under an older epoch
+        is refused from now on (on PostgreSQL, this waits for a batch of the old owner's
+        writes that is committing, so the new owner sees all of it)."""
+        s = tables.sessions.c
+        statement = update(tables.sessions).where(s.id == session_id).values(epoch=s.epoch + 1, owner=owner).returning(s.epoch)
+
+        def query(conn: Connection) -> int:
+            epoch = conn.execute(statement).scalar_one_or_none()
+            if epoch is None:
+                raise StorageError(f"no session {session_id} to claim")
+            return int(epoch)
+
+        return await self.db.write(query)
+
+    @uncancellable
     async def add_usage(self, session_id: str, prompt_tokens: int, completion_tokens: int, cost_usd: float) -> None:
         s = tables.sessions.c
         statement = (
@@ -153,9 +175,9 @@ class Store:
 
     # -- turns ------------------------------------------------------------------------------
 
-    async def add_turn(self, session_id: str, turn: int, role: str, text: str) -> None:
+    async def add_turn(self, session_id: str, turn: int, role: str, text: str, lease: Lease | None = None) -> None:
         row = {"session_id": session_id, "turn": turn, "role": role, "text": text, "created_at": datetime.now(UTC)}
-        await self._inserts.insert(tables.turns, row)
+        await self._inserts.insert(tables.turns, row, lease)
 
     @uncancellable
     async def turns(self, session_id: str) -> list[Turn]:
@@ -167,12 +189,29 @@ class Store:
 
     # -- frames -----------------------------------------------------------------------------
 
-    def queue_frame(self, session_id: str, seq: int, body: str) -> asyncio.Future[None]:
+    def queue_frame(self, session_id: str, seq: int, body: str, lease: Lease | None = None) -> asyncio.Future[None]:
         """Start storing a frame; the future settles once it is committed."""
-        return self._inserts.queue(tables.frames, {"session_id": session_id, "seq": seq, "body": body})
+        return self._inserts.queue(tables.frames, {"session_id": session_id, "seq": seq, "body": body}, lease)
 
-    async def add_frame(self, session_id: str, seq: int, body: str) -> None:
-        await self.queue_frame(session_id, seq, body)
+    async def add_frame(self, session_id: str, seq: int, body: str, lease: Lease | None = None) -> None:
+        await self.queue_frame(session_id, seq, body, lease)
+
+    @uncancellable
+    async def drop_frames(self, session_id: str, seqs: Sequence[int]) -> None:
+        """Delete frames a later frame makes redundant (a reply's deltas once its
+        interviewer.done, which carries the whole text, is stored): rows per turn stay few."""
+        f = tables.frames.c
+        statement = delete(tables.frames).where(f.session_id == session_id, f.seq.in_(list(seqs)))
+        await self.db.write(lambda conn: conn.execute(statement), one_statement=True)
+
+    @uncancellable
+    async def purge_frames(self, ended_before: datetime) -> int:
+        """Retention: delete the frames of sessions that ended before `ended_before`; their
+        turns and reports stay. The number of frames deleted."""
+        s, f = tables.sessions.c, tables.frames.c
+        finished = select(s.id).where(s.state == "ended", s.ended_at < ended_before)
+        statement = delete(tables.frames).where(f.session_id.in_(finished))
+        return await self.db.write(lambda conn: int(conn.execute(statement).rowcount or 0))
 
     @uncancellable
     async def frames_after(self, session_id: str, last_seq: int) -> list[str]:
@@ -189,14 +228,22 @@ class Store:
     # -- reports ----------------------------------------------------------------------------
 
     @uncancellable
-    async def save_report(self, session_id: str, report: dict[str, Any], score: int) -> None:
+    async def save_report(self, session_id: str, report: dict[str, Any], score: int, lease: Lease | None = None) -> None:
+        """End the session with its report, once: only an active session, and under a lease
+        only while it holds (else `Superseded`, and nothing is written)."""
         now = datetime.now(UTC)
+        s = tables.sessions.c
+        ending = update(tables.sessions).where(s.id == session_id, s.state == "active")
+        if lease is not None:
+            ending = ending.where(s.epoch == lease.epoch)
 
         def query(conn: Connection) -> None:
+            if conn.execute(ending.values(state="ended", ended_at=now, score=score)).rowcount != 1:
+                row = conn.execute(select(s.state, s.epoch).where(s.id == session_id)).first()
+                if row is not None and lease is not None and row.epoch != lease.epoch:
+                    raise Superseded()
+                raise SessionEnded()  # its report stands: there is one per session
             conn.execute(tables.reports.insert().values(session_id=session_id, report=report, created_at=now))
-            conn.execute(
-                update(tables.sessions).where(tables.sessions.c.id == session_id).values(state="ended", ended_at=now, score=score)
-            )
 
         await self.db.write(query)
 

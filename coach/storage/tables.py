@@ -3,7 +3,7 @@ alembic/versions create it; a change here needs a migration there."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -24,6 +24,11 @@ sessions = Table(
     # The prompt versions an LLM session ran with ("interviewer.v2 suggestions.v1 grade.v2");
     # null offline. Added by m002.
     Column("prompts", String(200)),
+    # Which instance serves the session, and the fencing epoch each takeover increments; a
+    # write commits only under the current epoch. Added by 0003.
+    Column("epoch", BigInteger, nullable=False, server_default="0"),
+    Column("owner", String(64)),
+    Index("ix_sessions_ended_at", "ended_at"),
 )
 
 turns = Table(

@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Table, select
 
+from coach.errors import Superseded
+from coach.storage import tables
 from coach.storage.database import Database
 
 R = TypeVar("R")
@@ -36,63 +39,87 @@ def uncancellable(method: Callable[..., Awaitable[R]]) -> Callable[..., Awaitabl
     return wrapper
 
 
+@dataclass
+class Lease:
+    """This instance's hold on a session. Writes made under it commit only while `epoch` is
+    the session's: a takeover by another instance (coach.storage.Store.claim) raises the
+    epoch, and from then on this instance's frames and turns are refused (fencing)."""
+
+    session_id: str
+    epoch: int
+
+
+_Row = tuple[Table, dict[str, Any], Lease | None, asyncio.Future[None]]
+
+
 class GroupCommit:
     """Inserts from many sessions share one transaction: while one batch commits, the next
     gathers. Each caller returns once its own row is committed, so "stored before sent" holds,
     but a burst of one session's frames no longer queues every other session behind it.
+
+    A row queued under a lease is written only if the lease still holds when its batch
+    commits; otherwise its caller gets `Superseded`. The batch reads the epochs of its
+    sessions FOR SHARE (PostgreSQL), so a takeover waits for the batch and then sees every
+    frame the old owner managed to store: sequence numbers are never handed out twice.
     """
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._pending: list[tuple[Table, dict[str, Any], asyncio.Future[None]]] = []
+        self._pending: list[_Row] = []
         self._task: asyncio.Task[None] | None = None
 
-    def queue(self, table: Table, row: dict[str, Any]) -> asyncio.Future[None]:
+    def queue(self, table: Table, row: dict[str, Any], lease: Lease | None = None) -> asyncio.Future[None]:
         """Add a row to the next batch; the future settles once the row is committed.
         Cancelling the future cancels only the wait: the row is in the batch and gets written.
         (No shield: it would cost every caller one more turn of the event loop.)"""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((table, row, done))
+        self._pending.append((table, row, lease, done))
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run())
         return done
 
-    async def insert(self, table: Table, row: dict[str, Any]) -> None:
-        await self.queue(table, row)
+    async def insert(self, table: Table, row: dict[str, Any], lease: Lease | None = None) -> None:
+        await self.queue(table, row, lease)
 
     async def _run(self) -> None:
         while self._pending:
             batch, self._pending = self._pending, []
             try:
-                await self.db.write(_inserts(_by_table(batch)))
+                fenced = await self.db.write(_write(batch))
             except Exception:
                 # One bad row must not fail the others: retry each on its own.
-                for table, row, done in batch:
+                for row in batch:
                     try:
-                        await self.db.write(_inserts({table: [row]}), one_statement=True)
-                        _settle(done, None)
+                        alone = await self.db.write(_write([row]), one_statement=row[2] is None)
+                        _settle(row[3], Superseded() if alone else None)
                     except Exception as exc:
-                        _settle(done, exc)
+                        _settle(row[3], exc)
             else:
-                for *_, done in batch:
-                    _settle(done, None)
+                for n, (*_, done) in enumerate(batch):
+                    _settle(done, Superseded() if n in fenced else None)
 
     async def close(self) -> None:
         if self._task is not None:
             await asyncio.wait([self._task], timeout=30)
 
 
-def _by_table(batch: list[tuple[Table, dict[str, Any], asyncio.Future[None]]]) -> dict[Table, list[dict[str, Any]]]:
-    out: dict[Table, list[dict[str, Any]]] = {}
-    for table, row, _ in batch:
-        out.setdefault(table, []).append(row)
-    return out
+def _write(batch: list[_Row]) -> Callable[[Connection], set[int]]:
+    """Insert the batch's rows whose lease holds; the positions of those refused."""
 
-
-def _inserts(rows_by_table: dict[Table, list[dict[str, Any]]]) -> Callable[[Connection], None]:
-    def run(conn: Connection) -> None:
-        for table, rows in rows_by_table.items():
+    def run(conn: Connection) -> set[int]:
+        ids = sorted({lease.session_id for _, _, lease, _ in batch if lease is not None})
+        held: dict[str, int] = {}
+        if ids:
+            s = tables.sessions.c
+            held = {r.id: r.epoch for r in conn.execute(select(s.id, s.epoch).where(s.id.in_(ids)).with_for_update(read=True))}
+        fenced = {n for n, (_, _, lease, _) in enumerate(batch) if lease is not None and held.get(lease.session_id) != lease.epoch}
+        by_table: dict[Table, list[dict[str, Any]]] = {}
+        for n, (table, row, _, _) in enumerate(batch):
+            if n not in fenced:
+                by_table.setdefault(table, []).append(row)
+        for table, rows in by_table.items():
             conn.execute(table.insert(), rows)
+        return fenced
 
     return run
 
