@@ -34,3 +34,25 @@ def test_the_image_installs_the_wheel_runs_unprivileged_and_checks_readiness():
     users = [line.split()[1] for line in lines if line.startswith("USER ")]
     assert users and users[-1] not in ("root", "0")
     assert any(line.startswith("HEALTHCHECK") for line in lines) and "/readyz" in (REPO / "Dockerfile").read_text()
+
+
+def test_the_scale_profile_puts_instances_behind_a_balancer_without_stickiness():
+    import shutil
+    import subprocess
+
+    from coach.testing.cluster import HAPROXY_CFG
+
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    scaled, balancer = compose["services"]["coach-scaled"], compose["services"]["balancer"]
+    assert scaled["profiles"] == balancer["profiles"] == ["scale"] and scaled["deploy"]["replicas"] >= 2
+    assert scaled["environment"]["COACH_REDIS_URL"].startswith("redis://") and scaled["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert "./deploy/haproxy.cfg:" in balancer["volumes"][0]
+    cfg = (REPO / "deploy" / "haproxy.cfg").read_text()
+    directives = "\n".join(line for line in cfg.splitlines() if not line.lstrip().startswith("#"))
+    assert "balance roundrobin" in directives and "cookie" not in directives and "stick" not in directives
+    # The Docker file and the Docker-free cluster balance the same way.
+    for line in ("option redispatch", "timeout tunnel 35m", "option httpchk GET /readyz", "inter 1s fall 2 rise 1"):
+        assert line in cfg and line in HAPROXY_CFG, line
+    if shutil.which("haproxy"):
+        checked = subprocess.run(["haproxy", "-c", "-f", str(REPO / "deploy" / "haproxy.cfg")], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -9,14 +9,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 from websockets.sync.client import connect
 
-from coach.testing.procs import free_port, wait_ready
+from coach.testing.procs import fake_llm, free_port, wait_ready
 
 
 @pytest.fixture(scope="module")
@@ -99,25 +98,6 @@ def test_offline_interview_through_coach_serve(tmp_path, cache_dir, servers):
         ws.send(json.dumps({"type": "end"}))
         report = recv_until(ws, "report")[-1]["report"]
     assert report["session_id"] == session["session_id"] and report["score"] > 0
-
-
-@contextmanager
-def fake_llm(tmp_path: Path, chunks: int, chunk_delay_ms: int) -> Iterator[dict[str, str]]:
-    """A local OpenAI-compatible server; yields the settings that point `coach serve` at it."""
-    port = free_port()
-    log_path = tmp_path / f"fake-{port}.log"
-    with log_path.open("w") as log:
-        fake = subprocess.Popen(
-            [sys.executable, "-m", "coach.testing.fake_openai", "--port", str(port), "--ttft-ms", "50", "--chunks", str(chunks), "--chunk-delay-ms", str(chunk_delay_ms)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_ready(f"http://127.0.0.1:{port}/v1/models", fake, log_path)
-        yield {"COACH_MODEL": "openai/fake-model", "COACH_API_BASE": f"http://127.0.0.1:{port}/v1", "COACH_API_KEY": "sk-fake-key"}
-    finally:
-        fake.terminate()
-        fake.wait(10)
 
 
 def start_and_say(ws) -> dict:
