@@ -343,6 +343,58 @@ def test_an_interview_with_the_keyboard_alone(server, browser):
     expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)
 
 
+def test_end_asks_to_confirm_only_before_half_the_phases_are_done(server, browser):
+    page = browser.new_page(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    page.get_by_label("Kind").select_option("behavioral")
+    page.get_by_role("button", name="Start: An incident you led").click()
+    transcript = page.locator("#transcript")
+    expect(transcript.locator("li.interviewer").first).to_be_visible(timeout=20_000)
+    now = page.locator("#phase .now")
+    end = page.locator("#end")
+
+    # Early (the first of a STAR story's four phases): the first press only asks.
+    expect(now).to_contain_text("situation and task")
+    expect(end).to_be_enabled(timeout=20_000)
+    end.click()
+    expect(end).to_have_text("Confirm: end & grade")
+    expect(page.locator("#typing")).to_have_text("")
+    page.reload()  # forgets the armed button; the interview resumes
+    expect(end).to_have_text("End & grade")
+
+    # The story's numbers: the results are told, so the interview is past its half way.
+    expect(page.locator("#conn")).to_have_text("Connected", timeout=20_000)
+    say(page, "Detection went from fifteen minutes to two, and config-related incidents stopped recurring over the next year.")
+    expect(transcript.locator("li.interviewer")).to_have_count(2, timeout=20_000)
+    expect(now).to_contain_text(re.compile("results|reflection"), timeout=20_000)
+    expect(end).to_be_enabled(timeout=20_000)
+    end.click()
+    expect(end).not_to_have_text("Confirm: end & grade")
+    expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)
+    page.close()
+
+    # A design interview has five phases: two done is still fewer than half, three is not. The
+    # phase frames are handed to the page as the server sends them when the phase moves on (its
+    # clock takes 25 minutes to reach the deep dive, and covering the points takes many turns).
+    page = browser.new_page(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page.goto(server + "/")
+    page.get_by_role("button", name="Start: A URL shortener").click()
+    expect(page.locator("#transcript li.interviewer").first).to_be_visible(timeout=20_000)
+    end = page.locator("#end")
+    expect(end).to_be_enabled(timeout=20_000)
+    for phase, confirm in [("high_level_design", True), ("deep_dive", False)]:
+        page.evaluate("p => interview.handle({type: 'phase', phase: p, elapsed_s: 0, budget_s: 900, left_s: 900})", phase)
+        expect(page.locator("#phase .now")).to_contain_text(phase.replace("_", " "))
+        end.click()
+        if confirm:
+            expect(end).to_have_text("Confirm: end & grade")
+            page.reload()  # forgets the armed button; the interview resumes in the same phase
+            expect(end).to_be_enabled(timeout=20_000)
+            expect(end).to_have_text("End & grade")
+    expect(page.locator("#r-score")).to_have_text(SCORE, timeout=30_000)
+    page.close()
+
+
 def test_the_page_and_the_api_docs_work_under_their_content_security_policy(server, browser):
     # The other tests bypass the policy so that Playwright may evaluate script in the page;
     # this one keeps it and fails on any violation the page itself causes.

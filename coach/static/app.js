@@ -7,6 +7,8 @@ const store = {
   set(key, value) { localStorage.setItem(key, JSON.stringify(value)); },
   drop(key) { localStorage.removeItem(key); },
 };
+// The phase plans of coach/interview/phases.py (DESIGN and STAR), in order: the server's `phase`
+// frames name only the current phase, and the page draws the whole plan and counts the phases done.
 const PHASES = {
   system_design: ["requirements", "estimation", "high_level_design", "deep_dive", "wrap_up"],
   behavioral: ["situation_and_task", "actions", "results", "reflection"],
@@ -482,7 +484,17 @@ $("#hint").addEventListener("click", () => {
   interview.ws.send(JSON.stringify({ type: "hint" }));
   interview.render();
 });
-// Ending is final: the first press asks to confirm (a stray Enter must not end an interview).
+// Ending is final: early in an interview (fewer than half of its phases done) the first press
+// asks to confirm, so that a stray Enter does not end it; past half way, End ends at once.
+function phasesDone(s) {
+  const names = (s.question && PHASES[s.question.kind]) || [];
+  const at = s.phase ? names.indexOf(s.phase.phase) : -1;
+  return { done: Math.max(0, at), of: names.length };
+}
+function endNeedsConfirm(s) {
+  const { done, of } = phasesDone(s);
+  return of === 0 || done < of / 2;
+}
 let endArmed = null;
 function disarmEnd() {
   clearTimeout(endArmed);
@@ -491,7 +503,7 @@ function disarmEnd() {
 }
 $("#end").addEventListener("click", () => {
   if (!interview.connected()) return;
-  if (!endArmed) {
+  if (!endArmed && endNeedsConfirm(interview.state)) {
     $("#end").textContent = "Confirm: end & grade";
     endArmed = setTimeout(disarmEnd, 6000);
     return;
