@@ -49,3 +49,24 @@ def test_scope_questions():
     assert SCOPE_QUESTION.search("Do we need analytics?")
     assert SCOPE_QUESTION.search("Is search in scope?")
     assert not SCOPE_QUESTION.search("How many users do we have?")
+
+
+@pytest.mark.parametrize(
+    "turn",
+    ["Is that what you were looking for?", "Does that answer it?", "Do you want me to go deeper?", "OK, next question?", "Should I move on?"],
+)
+def test_checking_in_is_about_the_interview_not_the_brief(turn):
+    from coach.interview.acts import CHECK_IN
+
+    assert CHECK_IN.search(turn)
+
+
+@pytest.mark.parametrize("turn", ["How many users do we have?", "Is the data encrypted at rest?", "Do we need analytics?"])
+def test_questions_about_the_problem_are_not_check_ins(turn):
+    from coach.interview.acts import CHECK_IN, TIME_QUESTION
+
+    assert not CHECK_IN.search(turn) and not TIME_QUESTION.search(turn)
+
+
+def test_which_one_do_you_mean_asks_for_the_question_again_in_other_words():
+    assert classify("Which choice do you mean, the Redis cache?") is Act.rephrase

@@ -115,3 +115,17 @@ def test_a_word_starting_with_a_period_letter_is_not_a_rate():
     # "7 characters as the code": the "s" of "as" is not "per second".
     assert all(q.unit is not FigureUnit.per_second for q in quantities("keep the first 7 characters as the code"))
     assert [q.unit for q in quantities("7 links a second")] == [FigureUnit.per_second]
+
+
+def test_the_brief_s_own_rate_in_other_units_is_no_wrong_estimate_of_another_figure():
+    from coach.bank.models import Figure, FigureUnit
+
+    fan_out = Figure(quantity="fan-out write rate", unit=FigureUnit.per_second, value=115741, cues=("write", "insert", "fan"), basis="50M x 200 / 86,400")
+    brief = ["Users open the feed about 10 times a day; 50M new posts per day."]
+    said = ["50M posts a day is about 600 writes/s.", "Fan-out on write is 50M x 200 = 10 billion feed inserts a day, ~115k/s."]
+    result = check([fan_out], said, brief)
+    assert not result.wrong and result.estimated == (fan_out,)
+    # A what-if at ten times the load is not today's estimate either.
+    assert not check([fan_out], ["At 10x that's over 1M fan-out inserts/s."], brief).wrong
+    # ... but a plain wrong fan-out rate still is.
+    assert check([fan_out], ["Fan-out is about 1,000 inserts a second."], brief).wrong

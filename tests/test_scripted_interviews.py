@@ -82,3 +82,22 @@ def test_a_scripted_interview(client, question_id):
             assert asked is None or all(asked not in n for n in nudges), (asked, nudges)
             last = reply
         assert last
+
+
+def test_questions_about_the_interview_get_an_answer_not_a_missing_figure(client):
+    """"Is that what you were looking for?" and "how much time is left?" ask nothing of the
+    brief: the interviewer keeps going, or says the time, and never "I don't have a figure"."""
+    with client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "start", "question_id": "sd-url-shortener", "mode": "interview"})
+        until(ws, "interviewer.done")
+        for text, expect in (
+            ("I'd put a cache in front of the database. Is that what you were looking for?", "keep going"),
+            ("How much time do we have left?", "minutes left"),
+        ):
+            reply = say_and_read(ws, text)
+            assert expect in reply and "figure" not in reply, reply
+
+
+def say_and_read(ws, text: str) -> str:
+    send(ws, {"type": "say", "text": text})
+    return until(ws, "interviewer.done")[-1]["text"]

@@ -10,6 +10,7 @@ coach.grading.quantities.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from coach.grading.quantities import SECONDS, Quantity, quantities
 PEAK_TOLERANCE = 10.0  # a peak may sit up to 10x above an average figure
 _RESTATED = 0.05  # a number within 5% of one in the brief, in the same period, repeats the brief
 _GIVEN = 0.02  # a figure within 2% of a number in the brief is given: repeating it estimates it
+_CONVERTED = 0.1  # a rate within 10% of the brief's in other units converts it (rounding included)
 
 def ratio(value: float, reference: float) -> float:
     """How far apart two positive numbers are, as a factor >= 1."""
@@ -50,6 +52,19 @@ def _is_a_figure(q: Quantity, figures: Sequence[Figure]) -> bool:
     """True if the brief states a figure itself, in the figure's own terms (50k checks per
     second): then repeating it is the estimate. "10B a day" for a per-second figure is not."""
     return SECONDS.get(q.period or "s", 0) == 1 and any(f.unit is q.unit and ratio(q.value, f.value) <= 1 + _GIVEN for f in figures)
+
+
+def _converts(q: Quantity, brief: Sequence[Quantity]) -> bool:
+    """True if `q` is a brief quantity given in another period (50M a day as 600 a second)."""
+    return any(b.unit is q.unit and b.period != q.period and ratio(q.value, b.value) <= 1 + _CONVERTED for b in brief)
+
+
+# A what-if, not an estimate of today's load: "at 10x", "if traffic doubles", "ten times that".
+_SCENARIO = re.compile(
+    r"\b(?:at|with|for|under|if\s+we\s+(?:get|hit|see))\s+(?:\d+|two|five|ten|a\s+hundred)\s*(?:x|times)\b|\b\d+\s*x\s+(?:growth|traffic|load|scale|that|this|today)\b|"
+    r"\b(?:ten|a\s+hundred|\d+)\s+times\s+(?:that|this|today|the\s+(?:load|traffic))\b|\bif\s+(?:traffic|load|usage)\s+(?:doubles|triples|grows)\b",
+    re.IGNORECASE,
+)
 
 
 def _restated(q: Quantity, brief: Sequence[Quantity]) -> bool:
@@ -88,9 +103,15 @@ def check(figures: Sequence[Figure], sentences: Sequence[str], brief: Sequence[s
             supporting.update(i for i, _ in good)
         good_sentences = {i for i, _ in good}
         wrong += [(i, q, figure) for i, q in cued if not _close(q, figure) and i not in good_sentences]
-    # A number that is right for one figure is not wrong for another ("4k reads" is no write rate).
+    # A number that is right for one figure is not wrong for another ("4k reads" is no write rate);
+    # nor is the brief's own rate in other units ("50M posts a day is about 600 writes/s", where
+    # the figure is the fan-out rate), nor a what-if ("at 10x that's over 1M inserts/s").
     right = {(i, q) for i, q in found for f in estimated if q.unit is f.unit and _close(q, f)}
-    wrong = [(i, q, f) for i, q, f in wrong if (i, q) not in right]
+    stated = [q for fact in brief for q in quantities(fact)]
+    wrong = [
+        (i, q, f) for i, q, f in wrong
+        if (i, q) not in right and not _converts(q, stated) and not _SCENARIO.search(sentences[i])
+    ]  # fmt: skip
     return FigureCheck(
         estimated=tuple(estimated),
         missing=tuple(f for f in figures if f not in estimated),

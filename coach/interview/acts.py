@@ -38,7 +38,7 @@ _REPEAT = re.compile(
     _I,
 )
 _REPHRASE = re.compile(
-    r"\b(?:rephrase|put\s+(?:that|it)\s+(?:another|a\s+different)\s+way|what\s+do\s+you\s+mean|what\s+(?:exactly\s+)?are\s+you\s+asking|"
+    r"\b(?:rephrase|put\s+(?:that|it)\s+(?:another|a\s+different)\s+way|what\s+do\s+you\s+mean|which\s+(?:\w+\s+){0,2}do\s+you\s+mean|what\s+(?:exactly\s+)?are\s+you\s+asking|"
     r"(?:don'?t|do\s+not)\s+(?:understand|follow)\s+(?:the\s+|your\s+)?question|not\s+sure\s+what\s+you(?:'re|\s+are)\s+asking)\b",
     _I,
 )
@@ -62,6 +62,23 @@ _STUCK = re.compile(
 _PAUSE = re.compile(
     r"^\s*(?:(?:ok(?:ay)?|hmm+|um+|so|right)[,.\s]+)*(?:give\s+me\s+a\s+(?:moment|minute|second|sec)|let\s+me\s+think|one\s+(?:moment|sec(?:ond)?|minute)|"
     r"hold\s+on|bear\s+with\s+me|just\s+a\s+(?:moment|sec(?:ond)?|minute)|let\s+me\s+(?:gather|collect|organi[sz]e)\s+my\s+thoughts|thinking)\b",
+    _I,
+)
+# Questions about the interview rather than the problem: checking in ("is that what you were
+# looking for?", "does that answer it?"), asking to move on ("next question?"). The brief has
+# nothing to say to them.
+CHECK_IN = re.compile(
+    r"\b(?:is\s+(?:that|this)\s+(?:what\s+you\s+(?:were|are)\s+(?:looking|asking)\s+for|ok(?:ay)?|enough|fine|clear|the\s+kind\s+of\s+thing)|"
+    r"does\s+(?:that|this)\s+(?:answer|cover|address)|did\s+(?:that|i)\s+(?:answer|cover)|(?:was|is)\s+that\s+(?:enough|helpful|detailed\s+enough)|"
+    r"(?:do|did)\s+you\s+(?:want|need)\s+(?:me\s+to|more|something\s+else|anything\s+else)|want\s+me\s+to\s+go|should\s+i\s+(?:go\s+on|continue|keep\s+going|go\s+deeper|move\s+on)|"
+    r"(?:next|another)\s+question|shall\s+we\s+move\s+on|can\s+we\s+move\s+on|"
+    r"what\s+(?:else\s+)?(?:are|were)\s+you\s+looking\s+for)\b",
+    _I,
+)
+# "How much time do we have left?": the interview's clock answers it.
+TIME_QUESTION = re.compile(
+    r"\b(?:how\s+(?:much\s+time|many\s+minutes|long)\s+(?:do\s+we\s+have|have\s+we\s+got|is\s+left|left|remains?)|time\s+(?:left|remaining|check)|"
+    r"how\s+are\s+we\s+(?:doing\s+)?on\s+time)\b",
     _I,
 )
 # "Do we need analytics?": asks whether something is in scope; the brief's scope facts answer it.

@@ -76,14 +76,16 @@ def reply(
     challenge: str | None = None,
     time_left_s: float = 0.0,
     just_said: frozenset[str] = frozenset(),
+    remarks: Sequence[str] = (),
 ) -> str:
     """The interviewer's next turn. `progressed`: the candidate's turn covered a key point;
     `just_said`: points the turn spoke to without making them (asked about later, not now);
+    `remarks`: what to say first (the time left, when asked);
     `challenge`: what to push back with (coach.interview.challenges), which takes the place of
     the acknowledgement and the next probe: a mistake is not met with "Good.". The interview
     is only offered to wrap up when every point is made (or asked about every way it can be)
     and `time_left_s` is under five minutes."""
-    parts: list[str] = []
+    parts: list[str] = [*remarks]  # answers to questions about the interview itself (time left)
     if answers:
         parts.extend(f.fact for f in answers)
     if challenge is not None:

@@ -49,6 +49,13 @@ class OfflineReplies:
             return await self._reply_to_act(act, last, before, len(turns) == 2, phase, asked)
         spans = [s.text for s in sentences(last)]
         questions = [s for s in spans if acts.is_question(s)]
+        # Questions about the interview itself get their own answer, never "I don't have a figure".
+        about_time = [q for q in questions if acts.TIME_QUESTION.search(q)]
+        checking_in = [q for q in questions if acts.CHECK_IN.search(q) and q not in about_time]
+        questions = [q for q in questions if q not in about_time and q not in checking_in]
+        remarks = [_time_left(time_left_s)] if about_time else []
+        if checking_in and not remarks:
+            remarks.append("Let's keep going.")
         answers, unanswered = await self._answers(questions)
         grading = self.tracker.last
         said = said_by(turns, "interviewer")
@@ -58,7 +65,8 @@ class OfflineReplies:
             turn_count=reply_turn,
             answers=answers,
             unanswered_questions=unanswered,
-            only_questions=bool(spans) and len(questions) == len(spans),
+            only_questions=bool(questions) and len(questions) == len(spans),
+            remarks=remarks,
             covered=self.tracker.covered,
             progressed=bool(self.tracker.covered - covered_before),
             asked=asked,
@@ -96,3 +104,10 @@ class OfflineReplies:
         return offline_interviewer.reply_to_act(
             self.question, act, last_probe=probe, dimension=dimension, phase=phase.plan, facts=facts, again_said=again
         )
+
+
+def _time_left(seconds: float) -> str:
+    minutes = round(max(0.0, seconds) / 60)
+    if minutes <= 1:
+        return "We're about out of time."
+    return f"About {minutes} minutes left."
