@@ -47,3 +47,16 @@ def test_quotes_are_cut_from_the_text_with_what_lies_between_sentences():
     assert [p.text for p in t.passages] == [first, second, "Next point."]  # a long sentence splits at its semicolon
     assert t.quotes((0, 1)) == [f"{first}; {second}"]
     assert t.quotes((0, 2)) == [first, "Next point."]
+
+
+def test_a_story_s_windows_run_on_into_the_next_answer_but_quotes_stay_verbatim():
+    t = read_turns([
+        ("interviewer", "What happened?"),
+        ("candidate", "Checkout was timing out."),
+        ("interviewer", "And then?"),
+        ("candidate", "I rolled the deploy back. It recovered."),
+    ])
+    assert (0, 1) not in t.windows([0, 1, 2])
+    assert (0, 1) in t.windows([0, 1, 2], across_turns=True) and (0, 1, 2) in t.windows([0, 1, 2], across_turns=True)
+    # One quote per turn: the interviewer's words between them are never part of a quote.
+    assert t.quotes((0, 1)) == ["Checkout was timing out.", "I rolled the deploy back."]

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from coach.bank.loader import QuestionBank
+from coach.bank.models import STAR_DIMENSIONS
 from coach.grading import estimates, substance
 from coach.grading.decide import Point, PointDecider, Window
 from coach.grading.embedder import Embedder, get_embedder
@@ -223,7 +224,8 @@ class OfflineGrader:
             sim = np.where(near > sim + s.near_miss_margin, -1.0, sim)
         chosen: list[Window] = [(allowed[n].index,) for n in np.argsort(-sim)[:2] if sim[n] >= s.floor]
         by_index = {p.index: n for n, p in enumerate(allowed)}
-        longer = [w for w in transcript.windows([p.index for p in allowed], s.window_sentences) if len(w) > 1]
+        story = kp.dimension in STAR_DIMENSIONS
+        longer = [w for w in transcript.windows([p.index for p in allowed], s.window_sentences, across_turns=story) if len(w) > 1]
         scores = [self._window_score(w, by_index, own, anchors) for w in longer]
         for n in np.argsort(-np.array(scores)):
             if len(chosen) >= s.windows or scores[n] < s.floor:

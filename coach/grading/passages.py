@@ -61,26 +61,32 @@ class Transcript:
         """What a window of passages claims, as the judge reads it."""
         return " ".join(self.passages[i].claim for i in window)
 
+    def _next_candidate_turn(self, turn: int) -> int | None:
+        return next((n for n in range(turn + 1, len(self.turns)) if self.turns[n].role == "candidate"), None)
+
     def quotes(self, window: Sequence[int]) -> list[str]:
         """A window's words as verbatim quotes: one per run of adjacent sentences, cut from
         the text itself so that what lies between them (a semicolon) stays in the quote."""
         runs: list[list[int]] = []
         for i in window:
-            if runs and runs[-1][-1] == i - 1:
+            if runs and runs[-1][-1] == i - 1 and self.passages[i - 1].turn == self.passages[i].turn:
                 runs[-1].append(i)
             else:
                 runs.append([i])
         return [" ".join(self.text[self.passages[run[0]].span.start : self.passages[run[-1]].span.end].split()) for run in runs]
 
-    def windows(self, usable: Sequence[int], longest: int = MAX_WINDOW) -> list[tuple[int, ...]]:
-        """Runs of 1 to `longest` consecutive usable passages within one turn. Text addressed
-        to the grader counts as not there: the passages around it are neighbours, so adding
-        such a line can change nothing about how the rest is read."""
+    def windows(self, usable: Sequence[int], longest: int = MAX_WINDOW, across_turns: bool = False) -> list[tuple[int, ...]]:
+        """Runs of 1 to `longest` consecutive usable passages within one turn (`across_turns`:
+        or running on into the candidate's next turn, for a story told a sentence a turn).
+        Text addressed to the grader counts as not there: the passages around it are
+        neighbours, so adding such a line can change nothing about how the rest is read."""
         allowed = set(usable)
         following = {}
         kept = [p for p in self.passages if not p.to_grader]
         for a, b in zip(kept, kept[1:], strict=False):
-            if a.turn == b.turn:
+            # One turn's sentences, or the last of one answer and the first of the next: a
+            # story told a sentence a turn goes on across the interviewer's prompts.
+            if a.turn == b.turn or (across_turns and b.turn == self._next_candidate_turn(a.turn)):
                 following[a.index] = b.index
         out: list[tuple[int, ...]] = []
         for i in usable:
