@@ -530,6 +530,45 @@ def test_on_a_phone_the_newest_turn_and_the_composer_stay_in_view(server, browse
     assert in_view(page, page.get_by_label("Your answer"))
 
 
+def test_on_a_phone_the_start_screen_keeps_its_actions_at_hand_and_its_cards_compact(server, browser):
+    page = browser.new_page(bypass_csp=True, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(server + "/")
+    cards = page.locator("#questions li")
+    expect(cards.first).to_be_visible()
+    surprise = page.get_by_role("button", name="Surprise me")
+    kind = page.get_by_label("Kind")
+    # Without scrolling: the filters, Surprise me and the first card's Start.
+    assert in_view(page, kind) and in_view(page, surprise), "the filters or Surprise me are below the fold"
+    assert in_view(page, cards.first.get_by_role("button", name=re.compile("^Start: ")))
+    # Compact cards: none taller than 220 px (they were 260-310), the prompt two lines at most.
+    boxes = cards.evaluate_all("""cs => cs.map(c => {
+      const prompt = c.querySelector('.prompt');
+      return {card: c.getBoundingClientRect().height, prompt: prompt.getBoundingClientRect().height,
+              line: parseFloat(getComputedStyle(prompt).lineHeight)};
+    })""")
+    assert len(boxes) > 10
+    assert max(b["card"] for b in boxes) <= 220, [round(b["card"]) for b in boxes]
+    assert all(b["prompt"] <= 2 * b["line"] + 1 for b in boxes), boxes
+
+    # Far down the list the filters and Surprise me are still at hand, and a Start reached
+    # with the keyboard (going back up the list) is not hidden under them.
+    cards.last.get_by_role("button").focus()
+    bar = page.locator(".start-bar")
+    focused = page.locator("#questions li button:focus")
+    for _ in range(8):
+        page.keyboard.press("Shift+Tab")
+        expect(focused).to_have_attribute("aria-label", re.compile("^Start: "))
+        top = bar.bounding_box()
+        assert focused.bounding_box()["y"] >= top["y"] + top["height"], "the focused Start is under the filters"
+    assert page.evaluate("scrollY") > 1000
+    assert in_view(page, kind) and in_view(page, surprise), "the filters and Surprise me scrolled away"
+    kind.select_option("behavioral")
+    expect(cards.locator(".tag", has_text="System design")).to_have_count(0)
+    surprise.click()
+    expect(page.locator("#transcript li.interviewer").first).to_be_visible(timeout=20_000)
+    expect(page.locator("#q-meta")).to_contain_text("Leadership (STAR)")
+
+
 @pytest.mark.parametrize(("size", "width", "height", "theme"), [("desktop", 1280, 900, "dark"), ("phone", 390, 844, "dark"), ("phone", 390, 844, "light")])
 def test_every_screen_in_each_theme_and_size(server, browser, size, width, height, theme):
     """Screenshots for people to look at (artifacts/screenshots/screens-*), and each screen shows

@@ -153,11 +153,11 @@ async function renderStart() {
     const graded = mine.find((h) => h.score != null);
     const stats = mine.length ? `Practised ${mine.length}×${graded ? `, last score ${graded.score}/100` : ""}` : "Not practised yet";
     return el("li", {},
-      el("strong", { text: q.title }),
-      el("span", {}, el("span", { class: "tag", text: nice(q.kind) }), el("span", { class: "tag", text: q.difficulty })),
+      el("strong", { class: "title", text: q.title }),
+      el("span", { class: "tags" }, el("span", { class: "tag", text: nice(q.kind) }), el("span", { class: "tag", text: q.difficulty })),
       el("span", { class: "prompt", text: preview(q.prompt) }),
-      ...(q.companies.length ? [el("span", { class: "muted", text: `Asked at ${q.companies.map((c) => c.name).join(", ")}` })] : []),
-      el("span", { class: "muted", text: stats }),
+      ...(q.companies.length ? [el("span", { class: "muted asked", text: `Asked at ${q.companies.map((c) => c.name).join(", ")}` })] : []),
+      el("span", { class: "muted stats", text: stats }),
       Object.assign(el("button", { type: "button", text: "Start", "aria-label": `Start: ${q.title}` }), { onclick: () => begin({ question_id: q.id }) }));
   }));
 }
