@@ -6,10 +6,11 @@ rejected so that a typo in a seed file fails loudly instead of being ignored.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$", max_length=64)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3)]
@@ -118,6 +119,18 @@ class Pitfall(Strict):
     # What the interviewer asks right after a candidate falls into it: the flaw made concrete,
     # the fix not given away.
     challenge: Line | None = None
+    # Words that fall into it whatever the judge reads (case-insensitive regular expressions,
+    # for the unmistakable cases: "it's managed so it can't go down"), unless the same sentence
+    # matches `unless` (the fix named beside it: "atomically", "idempotent").
+    patterns: tuple[str, ...] = ()
+    unless: str | None = None
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in patterns:
+            re.compile(pattern)
+        return patterns
 
     @model_validator(mode="before")
     @classmethod

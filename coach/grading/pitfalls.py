@@ -6,6 +6,8 @@ version of some key point, which it makes incorrect unless the point is made rig
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -56,6 +58,10 @@ class PitfallFinder:
             for n, p in zip(near, probs[:, ASSERTS], strict=True):
                 if p >= self.settings.pitfall and p > best.get(usable[n].index, (0.0, pitfall))[0]:
                     best[usable[n].index] = (float(p), pitfall)
+        for pitfall in pitfalls:
+            for passage in usable:
+                if said_outright(pitfall, passage.text):
+                    best[passage.index] = (1.0, pitfall)
         return {i: pitfall for i, (_, pitfall) in sorted(best.items())}
 
     def mistakes(self, rubric: Rubric, hits: dict[int, Pitfall], transcript: Transcript, verdicts: list[Verdict]) -> list[Mistake]:
@@ -96,3 +102,26 @@ def _kind(rubric: Rubric) -> Kind | None:
     dims = {kp.dimension.value for kp in rubric.key_points if kp.dimension is not None}
     return Kind.behavioral if dims and dims <= star else None
 
+
+# "Don't assume a managed service can't go down", "even managed services fail": the pitfall
+# named in order to avoid it.
+_AVOIDED = re.compile(
+    r"\b(?:can'?t|cannot|don'?t|do\s+not|never|shouldn'?t|mustn'?t|wouldn'?t)\s+(?:just\s+)?(?:assume|trust|rely|count\s+on|believe)|"
+    r"\b(?:even|still)\s+(?:a\s+)?managed|\bpitfall|\bmistake|\bnaive(?:ly)?\b|\bwrong\b|\bwould\s+be\s+bad\b",
+    re.IGNORECASE,
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def said_outright(pitfall: Pitfall, sentence: str) -> bool:
+    """True if the sentence falls into the pitfall in words no reading could excuse (one of
+    its `patterns`), without naming the fix (`unless`) or the pitfall as one to avoid."""
+    if not pitfall.patterns or not any(_compiled(p).search(sentence) for p in pitfall.patterns):
+        return False
+    if pitfall.unless and _compiled(pitfall.unless).search(sentence):
+        return False
+    return not _AVOIDED.search(sentence)
