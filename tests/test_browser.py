@@ -100,8 +100,8 @@ def server_get(server: str, path: str) -> dict:
 
 def shot(page, name: str, full_page: bool = True) -> None:
     """Save a screenshot for people to look at. The interview screens are shot as the viewport
-    shows them: a full-page shot grows the window, so the transcript's 60vh box grows too and
-    its scroll position no longer shows what a user sees."""
+    shows them: a full-page shot grows the window, so the transcript's box (the window's height
+    less the rest) grows too and its scroll position no longer shows what a user sees."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
@@ -152,9 +152,11 @@ def test_a_whole_interview_with_a_dropped_connection(server, browser):
     page.reload()
     expect(transcript.locator("li.candidate")).to_have_count(3, timeout=20_000)
     expect(page.locator("#conn")).to_have_text("Connected", timeout=20_000)
-    # The newest turn is in view after the reload (the transcript scrolls to its end).
+    # The newest turn is in view after the reload (the transcript scrolls to its end), and so
+    # is the answer box below it: the transcript takes the window's height less the rest.
     last = transcript.locator("li").last
     expect(last).to_be_in_viewport()
+    assert in_view(page, last) and in_view(page, page.get_by_label("Your answer")), "the newest turn or the answer box is out of view"
     shot(page, "3-resumed", full_page=False)
 
     end_and_grade(page)
@@ -187,6 +189,7 @@ def test_a_whole_interview_with_a_dropped_connection(server, browser):
     phone = browser.new_page(bypass_csp=True, viewport={"width": 390, "height": 844}, color_scheme="dark")
     phone.goto(permanent)
     expect(phone.locator("#r-score")).to_have_text(SCORE, timeout=20_000)
+    expect(phone.locator("#r-timeline-box")).to_be_visible()  # the whole report, not its top
     shot(phone, "6-report-phone-dark")
 
     # Progress: the interview's dimensions, weakest first, each of the weakest with a question
@@ -516,6 +519,9 @@ def test_on_a_phone_the_newest_turn_and_the_composer_stay_in_view(server, browse
         expect(page.locator("#send")).to_be_enabled(timeout=20_000)
         assert in_view(page, transcript.locator("li").last), f"the newest turn is out of view after answer {n - 1}"
         assert in_view(page, page.get_by_label("Your answer")), "the composer is out of view"
+    # The phases take one line: the current one named with its time, the others short segments.
+    expect(page.locator("#phase .now")).to_contain_text("left")
+    assert page.locator("#phase").bounding_box()["height"] <= 32
     shot(page, "7-interview-phone", full_page=False)
 
     # The coach is a panel over the chat: rubric, Hint, End and the suggestions.
@@ -569,27 +575,40 @@ def test_on_a_phone_the_start_screen_keeps_its_actions_at_hand_and_its_cards_com
     expect(page.locator("#q-meta")).to_contain_text("Leadership (STAR)")
 
 
-@pytest.mark.parametrize(("size", "width", "height", "theme"), [("desktop", 1280, 900, "dark"), ("phone", 390, 844, "dark"), ("phone", 390, 844, "light")])
+@pytest.mark.parametrize(("size", "width", "height", "theme"), [("desktop", 1280, 900, "dark"), ("desktop", 1280, 900, "light"), ("phone", 390, 844, "dark"), ("phone", 390, 844, "light")])
 def test_every_screen_in_each_theme_and_size(server, browser, size, width, height, theme):
     """Screenshots for people to look at (artifacts/screenshots/screens-*), and each screen shows
-    its main content in every combination."""
+    its main content in every combination, no wider than the window (nothing scrolls sideways)."""
     page = browser.new_page(bypass_csp=True, viewport={"width": width, "height": height}, color_scheme=theme)
     name = f"screens-{size}-{theme}"
+
+    def fits(screen: str) -> None:
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= width, f"{screen}: the page is {wide} px wide in a {width} px window"
+
     page.goto(server + "/")
     expect(page.get_by_role("button", name="Start: A URL shortener")).to_be_visible()
+    fits("start")
     shot(page, f"{name}-1-start")
     page.get_by_role("button", name="Start: A URL shortener").click()
     transcript = page.locator("#transcript")
     expect(transcript.locator("li.interviewer").first).to_be_visible(timeout=20_000)
     say(page, "Each app server reserves a range of ids from a counter and base62-encodes them, so two servers never hand out the same short code.")
     expect(transcript.locator("li.interviewer")).to_have_count(2, timeout=20_000)
+    fits("interview")
     shot(page, f"{name}-2-interview", full_page=False)
     if size == "phone":
         page.get_by_role("button", name="Coach").click()
     end_and_grade(page)
     expect(page.locator("#r-score")).to_contain_text("/100", timeout=30_000)
+    # The whole report before the shot: a full-page shot measures the page first, so a report
+    # still filling in came out cut off at the window's height.
+    expect(page.locator("#r-transcript-box")).to_be_visible()
+    expect(page.locator("#r-timeline-box")).to_be_visible()
+    fits("report")
     shot(page, f"{name}-3-report")
     page.goto(server + "/#/history")
     expect(page.locator("#h-table tbody tr")).to_have_count(1)
     expect(page.locator("#progress")).to_be_visible()
+    fits("history")
     shot(page, f"{name}-4-history")

@@ -452,9 +452,10 @@ const interview = {
     const left = Math.max(0, planned - Math.floor((Date.now() - s.phase.at) / 1000));
     // Out of time in this part: say so, rather than a clock stuck at 0:00.
     const until = left > 0 ? `${clock(left)} left` : "time's up: wrap this part up";
-    $("#phase").replaceChildren(...names.map((n) => {
-      const now = n === s.phase.phase;
-      return el("span", now ? { class: "now", "aria-current": "step" } : {}, `${nice(n)}${now ? ` · ${until}` : ""}`);
+    const at = names.indexOf(s.phase.phase);
+    $("#phase").replaceChildren(...names.map((n, i) => {
+      const now = i === at;
+      return el("span", now ? { class: "now", "aria-current": "step" } : i < at ? { class: "done" } : {}, `${nice(n)}${now ? ` · ${until}` : ""}`);
     }));
   },
 };
