@@ -53,3 +53,22 @@ def test_every_generic_pitfall_with_patterns_catches_one_of_its_own_phrasings():
         for pitfall in pitfalls:
             if pitfall.patterns:
                 assert any(said_outright(pitfall, p) for p in pitfall.phrasings), pitfall.text
+
+
+def test_a_sentence_arguing_against_the_pitfall_is_not_it_whatever_the_judge_reads():
+    from judgefake import ScriptedJudge
+
+    rubric = Rubric.model_validate(
+        {
+            "question": "Design a rate limiter",
+            "key_points": [{"id": "open", "text": "Fails open when the limiter's store is down", "dimension": "reliability"}],
+            "pitfalls": [{"text": "Blocks all traffic when the limiter's store is down"}],
+        }
+    )
+    # This judge reads both sentences as the pitfall; only one of them says it.
+    judge = ScriptedJudge({("Blocks all traffic", "limiter is down"): "asserts"})
+    grader = OfflineGrader(judge=judge)
+    against = grader.grade(rubric, "Blocking all traffic because the limiter is down would be worse than letting a few clients over their quota.")
+    assert against.mistakes == []
+    falls = grader.grade(rubric, "If the limiter is down we block all traffic until it is back.")
+    assert [m.kind for m in falls.mistakes] == ["pitfall"]

@@ -56,6 +56,8 @@ class PitfallFinder:
                 continue
             probs = self.judge.probabilities([(pitfall.text, usable[n].claim) for n in near])
             for n, p in zip(near, probs[:, ASSERTS], strict=True):
+                if _AVOIDED.search(usable[n].text):
+                    continue  # argues against the pitfall ("blocking everything would be worse")
                 if p >= self.settings.pitfall and p > best.get(usable[n].index, (0.0, pitfall))[0]:
                     best[usable[n].index] = (float(p), pitfall)
         for pitfall in pitfalls:
@@ -103,11 +105,12 @@ def _kind(rubric: Rubric) -> Kind | None:
     return Kind.behavioral if dims and dims <= star else None
 
 
-# "Don't assume a managed service can't go down", "even managed services fail": the pitfall
-# named in order to avoid it.
+# "Don't assume a managed service can't go down", "even managed services fail", "blocking all
+# traffic would be worse": the pitfall named in order to avoid it.
 _AVOIDED = re.compile(
     r"\b(?:can'?t|cannot|don'?t|do\s+not|never|shouldn'?t|mustn'?t|wouldn'?t)\s+(?:just\s+)?(?:assume|trust|rely|count\s+on|believe)|"
-    r"\b(?:even|still)\s+(?:a\s+)?managed|\bpitfall|\bmistake|\bnaive(?:ly)?\b|\bwrong\b|\bwould\s+be\s+bad\b",
+    r"\b(?:even|still)\s+(?:a\s+)?managed|\bpitfall|\bmistake|\bnaive(?:ly)?\b|\bwrong\b|"
+    r"\bwould\s+be\s+(?:bad|worse|a\s+disaster)\b|\b(?:is|are)\s+worse\s+than\b",
     re.IGNORECASE,
 )
 
