@@ -43,8 +43,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     # LLM tokens (prompt + completion) one interview may use before the offline coach takes over.
     session_token_budget: int = Field(default=200_000, gt=0)
-    # Redis (redis://host:6379/0) for state shared by several instances: the rate limits, and
-    # word that another instance took a session over.
+    # Redis (redis://host:6379/0) for state shared by several instances: the rate limits, word
+    # that another instance took a session over, the model's cool-down and recovery.
     redis_url: str | None = None
     # Days a finished interview's frames (its replay) are kept; its turns and report stay for
     # good. 0 keeps everything.

@@ -106,7 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         interviews = Interviews(services)
-        await interviews.open()
+        await services.bus.start()  # after everyone has said what they listen to
         health = services.provider.health if services.provider else None
         services.metrics.watch(
             live=lambda: len(interviews.live),
@@ -130,6 +130,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     task.cancel()
             await drain(handlers, timeout=10)
             await interviews.close()
+            await services.bus.close()
             await services.store.close()
             services.cpu.shutdown(wait=False, cancel_futures=True)
             services.heavy.shutdown(wait=False, cancel_futures=True)

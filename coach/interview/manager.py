@@ -51,10 +51,7 @@ class Interviews:
         self.services = services
         self.live: dict[str, InterviewSession] = {}
         self._loading: dict[str, asyncio.Lock] = {}
-        self.takeovers = Takeovers(services.settings.redis_url, services.instance, self._taken_over)
-
-    async def open(self) -> None:
-        await self.takeovers.start()
+        self.takeovers = Takeovers(services.bus, self._taken_over)
 
     def pick_question(self, frame: Start) -> Question:
         bank = self.services.bank
@@ -128,7 +125,6 @@ class Interviews:
         that storage can close under nothing."""
         await drain({t for s in self.live.values() for t in s.tasks()}, timeout)
         self.live.clear()
-        await self.takeovers.close()
 
     def release(self, session: InterviewSession, send: Send) -> None:
         """The connection is gone; forget the session once nothing is running for it (now,

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from coach.bank.loader import QuestionBank
+from coach.bus import Bus
 from coach.config import Settings
 from coach.grading.offline import OfflineGrader
 from coach.grading.service import GradingService
 from coach.interview.priority import RepliesFirst
 from coach.llm.metered import MeteredProvider
+from coach.llm.shared_health import SharedHealth
 from coach.metrics import Metrics
 from coach.storage import Store
 
@@ -60,6 +62,13 @@ class Services:
     replies_first: RepliesFirst = field(default_factory=RepliesFirst)
     # How this process names itself as the owner of sessions (several may share a database).
     instance: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}")
+    # Word between instances (Redis pub/sub); publishes nothing without COACH_REDIS_URL.
+    bus: Bus = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.bus = Bus(self.settings.redis_url, self.instance)
+        if self.provider is not None:
+            SharedHealth(self.provider.health, self.bus)
 
     async def run_cpu(self, fn: Callable[..., T], *args: Any) -> T:
         """The quick lane: small jobs a candidate is waiting on."""

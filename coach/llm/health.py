@@ -6,7 +6,8 @@
 
 While the provider is down every call is refused at once (ProviderUnavailable), so candidates
 get the offline coach's answer without waiting for another timeout. One shared instance per
-process; `/readyz` reports it.
+process; `/readyz` reports it. With several instances, a cool-down one of them starts, and the
+recovery one of them sees, reach the others (coach.llm.shared_health).
 """
 
 from __future__ import annotations
@@ -71,6 +72,10 @@ class ProviderHealth:
         self._until = 0.0
         self._error: str | None = None
         self._error_at: datetime | None = None
+        # Told when this instance starts a cool-down (seconds, reason) or sees the provider
+        # answer again after failures (coach.llm.shared_health passes it on to other instances).
+        self.on_down: Callable[[float, str | None], None] | None = None
+        self.on_up: Callable[[], None] | None = None
 
     @property
     def state(self) -> State:
@@ -85,21 +90,39 @@ class ProviderHealth:
             raise ProviderUnavailable(f"skipped for {left:.0f} s more after {self._failures} failures in a row; last: {self._error}")
 
     def succeeded(self) -> None:
+        recovered = self._state in ("degraded", "down")
         self._state, self._failures = "ok", 0
+        if recovered and self.on_up is not None:
+            self.on_up()
 
     def failed(self, reason: str) -> None:
         """Count a failure; `reason` must already be free of secrets (describe_error)."""
         self._failures += 1
         self._error, self._error_at = reason, datetime.now(UTC)
         if self._failures >= self.threshold:
-            self._state, self._until = "down", self._clock() + self.cooldown_s
+            self._cool_down(self.cooldown_s)
         else:
             self._state = "degraded"
 
     def down(self) -> None:
         """Start the cool-down now, whatever the count: the start-up check found the provider
         broken (its failure is already recorded by `failed`)."""
-        self._state, self._until = "down", self._clock() + self.cooldown_s
+        self._cool_down(self.cooldown_s)
+
+    def _cool_down(self, seconds: float) -> None:
+        self._state, self._until = "down", self._clock() + seconds
+        if self.on_down is not None:
+            self.on_down(seconds, self._error)
+
+    def heard_down(self, seconds: float, reason: str | None) -> None:
+        """Another instance started a cool-down: skip the provider here too, for as long."""
+        self._failures = max(self._failures, self.threshold)
+        self._error, self._error_at = reason, datetime.now(UTC)
+        self._state, self._until = "down", self._clock() + seconds
+
+    def heard_up(self) -> None:
+        """Another instance's trial call succeeded: the provider answers again."""
+        self._state, self._failures = "ok", 0
 
     def report(self) -> HealthReport:
         state = self.state
