@@ -189,6 +189,10 @@ def test_replies_to_what_the_turn_is_doing(bank):
     challenge = q.pitfalls[0].challenge
     assert oi.reply_to_act(q, Act.rephrase, **{**common, "last_probe": challenge}) == f"What I'm asking is: {challenge}"
     assert oi.reply_to_act(q, Act.stuck, **common) == asks.SMALLER[dim]
+    # Stuck on a challenge: the same question made smaller, not a new topic.
+    on_challenge = oi.reply_to_act(q, Act.stuck, **{**common, "last_probe": challenge})
+    assert on_challenge not in asks.SMALLER.values() and "your design" in on_challenge
+    assert "end the interview" in oi.reply_to_act(q, Act.wrap_up, **common)
     assert oi.reply_to_act(q, Act.pause, **common) == "Take your time."
     assert oi.reply_to_act(q, Act.direction, **common).startswith("Your call.")
     assert "assumption" in oi.reply_to_act(q, Act.permission, **common)

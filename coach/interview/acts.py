@@ -27,6 +27,7 @@ class Act(StrEnum):
     direction = "direction"  # "start with A or B?", "where should I start?"
     stuck = "stuck"  # "I don't know"
     pause = "pause"  # "give me a minute"
+    wrap_up = "wrap_up"  # "can we wrap up?", "I think I'm done"
     questions = "questions"  # clarifying questions only
     content = "content"  # design content, perhaps with questions
 
@@ -64,6 +65,12 @@ _PAUSE = re.compile(
     r"hold\s+on|bear\s+with\s+me|just\s+a\s+(?:moment|sec(?:ond)?|minute)|let\s+me\s+(?:gather|collect|organi[sz]e)\s+my\s+thoughts|thinking)\b",
     _I,
 )
+_WRAP_UP = re.compile(
+    r"\b(?:(?:can|could|shall|should)\s+we\s+(?:wrap(?:\s+it)?\s+up|stop(?:\s+here)?|finish(?:\s+up)?|end(?:\s+(?:it|here|now|the\s+interview))?)|"
+    r"let'?s\s+(?:wrap(?:\s+it)?\s+up|stop\s+here|finish\s+(?:up|here))|i'?m\s+(?:done|finished)(?:\s+here)?|i\s+think\s+(?:(?:i'?m|we'?re)\s+done|that'?s\s+(?:it|all))|"
+    r"that'?s\s+(?:all|everything)\s+i\s+(?:have|had|wanted\s+to\s+say))\b",
+    _I,
+)
 # Questions about the interview rather than the problem: checking in ("is that what you were
 # looking for?", "does that answer it?"), asking to move on ("next question?"). The brief has
 # nothing to say to them.
@@ -95,7 +102,7 @@ def classify(turn: str) -> Act:
     said = [s.text.strip() for s in sentences(turn)] or [turn.strip()]
     short = len(turn.split()) <= 25
     if short:
-        for act, pattern in ((Act.rephrase, _REPHRASE), (Act.repeat, _REPEAT), (Act.pause, _PAUSE)):
+        for act, pattern in ((Act.rephrase, _REPHRASE), (Act.repeat, _REPEAT), (Act.pause, _PAUSE), (Act.wrap_up, _WRAP_UP)):
             if any(pattern.search(s) and _a_request(s) for s in said):
                 return act
         if _STUCK.search(said[0]) and not any(substance.has_substance(s) for s in said):

@@ -200,7 +200,12 @@ def reply_to_act(
     if act is Act.direction:
         return START[phase.name]
     if act is Act.stuck:
+        if last_probe is not None and dimension_of(question, last_probe) is None and not any(last_probe in said for said in (ANY_MORE_QUESTIONS, WRAP_UP, OUT_OF_TIME)):
+            # Stuck on a question of its own (a challenge): the same question, smaller, not a new topic.
+            return "Take it one step at a time: at that moment, what does your design do first, and what happens next?"
         return SMALLER[dimension or D.requirements]
+    if act is Act.wrap_up:
+        return "Sure. Before we stop: is there anything you would change or add? When you're ready, end the interview to get your report."
     if act is Act.pause:
         return "Take your time."
     raise ValueError(f"not a turn reply_to_act answers: {act}")
