@@ -1,7 +1,7 @@
 """Whole offline interviews on three bank questions (one STAR), played as a candidate would,
 checking what a real interviewer does: repeats the question when asked, answers a yes/no
 scope question from the brief, challenges a wrong estimate and a pitfall instead of praising
-them, never offers a nudge it has just asked, and keeps probing while time and points remain."""
+them (and says so when the estimate is redone right), never offers a nudge it has just asked, and keeps probing while time and points remain."""
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,6 +18,8 @@ SCRIPTS = {
         ("repeat", "Sorry, could you repeat the question?"),
         ("scope", "Do we need analytics?", "click counts"),
         ("estimate", "So 100M links a month is roughly 4,000 writes per second."),
+        # Redone after the challenge, and right this time: the interviewer says so.
+        ("corrected", "Sorry, I mean about 40 writes a second, and reads are 100 times that."),
         ("content", "Each app server reserves a range of ids from a counter and base62-encodes them, so two servers never hand out the same short code."),
         # Half an estimate: the interviewer asks about something else now, not the same point.
         ("half", "Storage-wise that's about 3 TB over five years.", "estimate"),
@@ -70,6 +72,8 @@ def test_a_scripted_interview(client, question_id):
                 assert text in reply and reply.endswith("?") and not reply.startswith(PRAISE), reply
             elif kind == "pitfall":
                 assert reply in challenges, reply
+            elif kind == "corrected":
+                assert reply.startswith("That adds up.") and reply.endswith("?"), reply
             elif kind == "half":  # half an answer on a point: the next question is about another
                 point = expect[0]
                 same = {f.ask for f in question.follow_ups if f.key_point == point} | {asks.PROBES[question.key_point(point).dimension]}

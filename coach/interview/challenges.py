@@ -26,6 +26,11 @@ FIGURE = (
 PITFALL = 'Let me push on that: "{quote}" What could go wrong with it at the scale we are talking about?'
 
 
+def challenged_a_figure(interviewer_turn: str) -> bool:
+    """True if the interviewer's turn asked for a figure again (one of FIGURE)."""
+    return any(line.split("{quote}")[0].rstrip(' "') in interviewer_turn for line in FIGURE)
+
+
 def challenge(mistakes: Iterable[Mistake], last_turn: str, pitfalls: Sequence[Pitfall], already_said: str) -> str | None:
     """The challenge for the first figure or pitfall mistake made in `last_turn`, or None."""
     found = pick(mistakes, last_turn, pitfalls, already_said)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from coach.bank.models import BriefTopic, Question
+from coach.grading import figures
 from coach.grading.pitfalls import rubric_pitfalls
 from coach.grading.rubric import Rubric
 from coach.grading.text import sentences
@@ -54,6 +55,9 @@ class OfflineReplies:
         checking_in = [q for q in questions if acts.CHECK_IN.search(q) and q not in about_time]
         questions = [q for q in questions if q not in about_time and q not in checking_in]
         remarks = [_time_left(time_left_s)] if about_time else []
+        before = turns[-2].text if len(turns) > 1 and turns[-2].role == "interviewer" else ""
+        if challenges.challenged_a_figure(before) and self._estimates_well(spans):
+            remarks.insert(0, "That adds up.")  # the number asked for again now holds
         if checking_in and not remarks:
             remarks.append("Let's keep going.")
         answers, unanswered = await self._answers(questions)
@@ -76,6 +80,11 @@ class OfflineReplies:
             time_left_s=time_left_s,
             just_said=self.tracker.spoken_to(last),
         )
+
+    def _estimates_well(self, spans: list[str]) -> bool:
+        """True if these sentences land a reference figure within its tolerance, with no figure wrong."""
+        checks = [figures.check(kp.figures, spans, self.rubric.brief) for kp in self.rubric.key_points if kp.figures]
+        return any(c.estimated for c in checks) and not any(c.wrong for c in checks)
 
     async def _answers(self, questions: list[str]) -> tuple[list, int]:
         """Brief facts that answer the questions, and how many questions the brief is silent on."""
