@@ -52,7 +52,7 @@ def test_thirty_candidates_survive_an_instance_killed_mid_reply(tmp_path, fresh_
             "COACH_CHECK_PROVIDER": "false",
         }
         with Cluster(3, fresh_postgres_url, redis_url, tmp_path / "cluster", env=env) as cluster:
-            candidates = [Candidate(cluster.ws_url, "sd-chat-service", TURNS) for _ in range(CANDIDATES)]
+            candidates = [Candidate(cluster.ws_url, "sd-chat-service", TURNS, timeout_s=120) for _ in range(CANDIDATES)]
             killed = threading.Event()
 
             def kill_one_mid_reply() -> None:
