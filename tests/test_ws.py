@@ -441,3 +441,22 @@ def test_the_report_of_an_interview_carries_its_transcript(client):
     assert "## Timeline" in md and "| Requirements | 0:00 |" in md
     html = client.get(f"/api/sessions/{session['session_id']}/report", params={"format": "html"}, headers=auth).text
     assert "<h2>Transcript</h2>" in html and "How many links a month?" in html and "<h2>Timeline</h2>" in html
+
+
+def test_a_turn_stored_without_its_done_frame_is_closed_on_resume(client):
+    """The server died between storing the interviewer's turn and its interviewer.done: the
+    client would wait for that frame for ever. The resume sends it, from the stored turn."""
+    with client.websocket_connect("/ws/interview") as ws:
+        frames = start(ws)
+    sid, token, seq = frames[0]["session_id"], frames[0]["token"], frames[-1]["seq"]
+    store = client.app.state.services.store
+    # As the dead instance left it: both turns stored, the reply's frames never were.
+    client.portal.call(store.add_turn, sid, 2, "candidate", "How many links a month?")
+    client.portal.call(store.add_turn, sid, 3, "interviewer", "About 100M new links a month.")
+    client.app.state.interviews.live.clear()
+    with client.websocket_connect("/ws/interview") as ws:
+        send(ws, {"type": "resume", "session_id": sid, "token": token, "last_seq": seq})
+        done = until(ws, "interviewer.done")[-1]
+        assert (done["turn"], done["text"]) == (3, "About 100M new links a month.")
+        send(ws, {"type": "say", "text": "Then I'd cache the hot links in Redis, because reads dominate."})
+        assert until(ws, "interviewer.done")[-1]["turn"] == 5

@@ -116,6 +116,7 @@ class Interviews:
             if session.candidate_turns():
                 await self.services.run_heavy(session.tracker.update, session.said())
             session.phase_name = session.phase().plan.name
+            await session.close_interrupted_turn()
             self._hold(session)
         self._loading.pop(session_id, None)
         return session

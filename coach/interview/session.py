@@ -13,6 +13,7 @@ the client drops, and `attach` replays what it missed.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -141,6 +142,16 @@ class InterviewSession:
     async def stream_text(self, turn: int, text: str) -> None:
         for i in range(0, len(text), _DELTA_CHARS):
             await self.emit(InterviewerDelta(turn=turn, text=text[i : i + _DELTA_CHARS]))
+
+    async def close_interrupted_turn(self) -> None:
+        """After a crash between storing the interviewer's turn and its interviewer.done, the
+        client would wait for that frame for ever: send it now, from the stored turn."""
+        last = self.turns[-1] if self.turns else None
+        if last is None or last.role != "interviewer" or self.state is State.ended:
+            return
+        frames = (json.loads(body) for body in await self.services.store.frames_after(self.id, 0))
+        if not any(f.get("type") == "interviewer.done" and f.get("turn") == last.turn for f in frames):
+            await self.emit(InterviewerDone(turn=last.turn, text=last.text))
 
     async def finish_turn(self, turn: int, text: str) -> None:
         await self.services.store.add_turn(self.id, turn, "interviewer", text, self.lease)

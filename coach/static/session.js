@@ -91,6 +91,9 @@ export const interview = {
         break;
       case "phase": s.phase = { ...f, at: Date.now() }; break;
       case "candidate":
+        // The server has the pending answer: after a reconnect it is not sent again (a reply
+        // restarted by the server could finish first and the resent one become a new turn).
+        if (s.pending && f.turn === s.pending.after) s.pending.arrived = true;
         // The server's copy of a turn: already shown when it was typed here, added when the
         // interview is resumed on another device or from History.
         if (!s.messages.some((m) => m.role === "candidate" && m.turn === f.turn)) {
@@ -131,7 +134,7 @@ export const interview = {
     // The replay is over (see `pong`): what it did not answer is asked again.
     if (!this.connected()) return;
     const p = this.state.pending;
-    if (p) {
+    if (p && !p.arrived) {
       p.resent = true;
       this.ws.send(JSON.stringify({ type: "say", text: p.text }));
     }

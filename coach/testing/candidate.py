@@ -91,8 +91,8 @@ class Candidate:
 
     def _until(self, done: Any, resend: dict[str, Any], arrived: Any = lambda frame: False) -> None:
         """Receive until `done(frame)`; on a lost connection resume, and send `resend` again
-        unless the replay shows it `arrived` (its reply is then under way) or holds what it
-        waits for."""
+        unless a frame seen shows it `arrived`, or the replay restarts its reply or holds what
+        it waits for."""
         while True:
             try:
                 while not done(self._recv()):
@@ -108,8 +108,8 @@ class Candidate:
                     continue
             if any(done(f) for f in replay):
                 return
-            if any(arrived(f) for f in replay):
-                continue
+            if any(arrived(json.loads(body)) for body in self.seen.values()) or any(f.get("code") == "reply_restarted" for f in replay):
+                continue  # the server has it (its frame came before the drop or in the replay): its reply follows
             try:
                 self._send(resend)
             except (ConnectionClosed, OSError):
@@ -138,7 +138,7 @@ class Candidate:
 
             say = {"type": "say", "text": text}
             self._send(say)
-            self._until(replied, say, lambda f, turn=2 * k: (f["type"] == "candidate" and f["turn"] == turn) or f.get("code") == "reply_restarted")
+            self._until(replied, say, lambda f, turn=2 * k: f["type"] == "candidate" and f["turn"] == turn)
             self.first_reply_s.append(first[0] if first else time.monotonic() - said_at)
         end = {"type": "end"}
         self._send(end)
