@@ -20,7 +20,7 @@ import numpy as np
 
 from coach.bank.loader import QuestionBank
 from coach.bank.models import STAR_DIMENSIONS
-from coach.grading import estimates, substance
+from coach.grading import arithmetic, estimates, substance
 from coach.grading.decide import Point, PointDecider, Window
 from coach.grading.embedder import Embedder, get_embedder
 from coach.grading.judge import ASSERTS, INCORRECT, Judge, get_judge
@@ -122,6 +122,8 @@ class OfflineGrader:
         hits = self._pitfall_finder().hits(rubric, usable, vectors)
         # A sentence with a wrong figure is a mistake, never evidence for another point either.
         wrong = {usable[i].index for i in estimates.wrong_sentences(rubric, [p.text for p in usable])}
+        sums = {p.index: why for p in usable if (why := arithmetic.wrong_sum(p.text))}
+        wrong |= set(sums)
         speaking = [p for p in usable if not p.echo and p.index not in hits and p.index not in wrong]
         elsewhere = self._elsewhere(rubric, vectors)
         chosen = [[] if kp.id in settled else self._retrieve(kp, transcript, speaking, usable, vectors, elsewhere) for kp in rubric.key_points]
@@ -136,6 +138,8 @@ class OfflineGrader:
         verdicts, mistakes = estimates.review(rubric, verdicts, [p.text for p in usable], self.settings.max_evidence)
         mistakes += self._pitfall_finder().mistakes(rubric, hits, transcript, verdicts)
         mistakes += self._claim_mistakes(rubric, points, verdicts, mistakes)
+        said = {m.quote for m in mistakes}
+        mistakes += [Mistake(kind="figure", quote=transcript.passages[i].text, why=why) for i, why in sums.items() if transcript.passages[i].text not in said]
         return Grading(verdicts=verdicts, flags=flags, mistakes=mistakes, grader=GraderInfo(kind="offline", model=MODEL_ID))
 
     def _claim_mistakes(self, rubric: Rubric, points: list[Point], verdicts: list[Verdict], mistakes: list[Mistake]) -> list[Mistake]:
