@@ -7,15 +7,11 @@ rules can. Each returns a plain verdict on one sentence so it can be tested in i
 
 from __future__ import annotations
 
-import functools
 import re
 
-from coach.grading.substance import content_words, has_substance
+from coach.grading.substance import cached, content_words, has_substance
 
 _I = re.IGNORECASE
-# Live coverage re-grades the whole transcript after every turn: the same sentences go through
-# the same checks again and again, so each check remembers its answers, like the embedder.
-_cached = functools.lru_cache(maxsize=16_384)
 
 # --- Text addressed to the grader -----------------------------------------------------------
 
@@ -66,7 +62,7 @@ _GRADER_VERB = re.compile(
 )
 
 
-@_cached
+@cached
 def addresses_grader(sentence: str) -> bool:
     """True if the sentence talks to the grader or an AI instead of about the design."""
     if _INJECTION_STRONG.search(sentence):
@@ -121,14 +117,14 @@ _GOOD_NEWS = re.compile(
 )
 
 
-@_cached
+@cached
 def declines(text: str) -> bool:
     """True if the text turns the idea down, puts it off, or admits not knowing it."""
     text = _GOOD_NEWS.sub(" ", text)
     return bool(_DECLINE.search(text) or _UNSURE.search(text))
 
 
-@_cached
+@cached
 def keypoint_tolerates_negation(key_point_text: str) -> bool:
     return bool(_KEYPOINT_ABOUT_CHOICE.search(key_point_text))
 
@@ -181,7 +177,7 @@ def strip_tag(sentence: str) -> str:
     return stripped if stripped != sentence.rstrip() and len(stripped.split()) >= 3 else sentence
 
 
-@_cached
+@cached
 def question_kind(sentence: str) -> str | None:
     """None for a statement; "claim" for a claim phrased as a question (a tag question, or
     "wouldn't we ...?"); "open" for a question that asks for the answer. A yes/no question

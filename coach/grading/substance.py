@@ -14,9 +14,10 @@ from collections.abc import Callable
 from coach.bank.models import STAR_DIMENSIONS, Dimension
 
 _I = re.IGNORECASE
-# Live coverage re-grades the whole transcript after every turn; the same sentences come
-# through again and again.
-_cached = functools.lru_cache(maxsize=16_384)
+# Live coverage re-grades the whole transcript after every turn: the same sentences go through
+# the same checks again and again, so each check remembers its answers, like the embedder
+# (coach.grading.checks uses it too).
+cached = functools.lru_cache(maxsize=16_384)
 
 _STOP = frozenset(
     """a an the and or but if then so of to in on at by for with from as is are was were be been
@@ -84,7 +85,7 @@ def is_list_of_names(text: str) -> bool:
     return len(items) >= 5 and (len(named) + buzz) / max(1, len(words)) >= 0.35
 
 
-@_cached
+@cached
 def has_substance(text: str) -> bool:
     """True if the text carries a mechanism, a number or a reason rather than only names."""
     words = content_words(text)
@@ -109,7 +110,7 @@ _VAGUE = re.compile(
 )
 
 
-@_cached
+@cached
 def tells_a_story(text: str) -> bool:
     """Substance for a STAR key point: a concrete line of the story (a number, or the teller
     doing something in specific words), not names or filler. A story moves a sentence at a

@@ -20,6 +20,14 @@ from coach.storage import Lease, Store
 Send = Callable[[str], Awaitable[None]]
 
 
+async def supersede(send: Send | None) -> None:
+    """Tell a displaced connection it was superseded and close it, where it can be told (the
+    websocket's Connection can; a bare callable, as in tests, cannot)."""
+    told = getattr(send, "supersede", None)
+    if told is not None:
+        await told()
+
+
 class FrameChannel:
     def __init__(self, store: Store, lease: Lease, seq: int) -> None:
         self.store = store

@@ -22,7 +22,7 @@ from coach.bank.models import Question
 from coach.errors import CoachError, UnknownQuestion
 from coach.interview.llm_interviewer import PROMPTS
 from coach.interview.services import Services
-from coach.interview.frames import Send
+from coach.interview.frames import Send, supersede
 from coach.interview.session import InterviewSession
 from coach.interview.takeovers import Takeovers
 from coach.protocol import Resume, Start
@@ -86,10 +86,7 @@ class Interviews:
         bind_session(row.id)
         session = await self._load(row.id)
         session.mode = frame.mode
-        displaced = await session.attach(send, frame.last_seq)
-        supersede = getattr(displaced, "supersede", None)
-        if supersede is not None:
-            await supersede()
+        await supersede(await session.attach(send, frame.last_seq))
         if session.reply_pending:
             session.start_reply(again=True)
         return session

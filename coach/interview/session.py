@@ -26,7 +26,7 @@ from coach.interview.closing import grade_interview
 from coach.interview.coach import Coach
 from coach.interview.coverage import CoverageTracker
 from coach.interview.llm_turn import LLMTurns
-from coach.interview.frames import FrameChannel, Send
+from coach.interview.frames import FrameChannel, Send, supersede
 from coach.interview.offline_turn import OfflineReplies
 from coach.interview.replies import Replies
 from coach.interview.errors import Busy, SessionEnded, Superseded, TurnLimit
@@ -266,10 +266,7 @@ class InterviewSession:
         if self.lost:
             return
         self.lost = True
-        send = self.frames.detach_all()
-        supersede = getattr(send, "supersede", None)
-        if supersede is not None:
-            await supersede()
+        await supersede(self.frames.detach_all())
         me = asyncio.current_task()
         for task in self.tasks():
             if task is not me:
