@@ -17,10 +17,17 @@ from coach.grading.rubric import Rubric
         "100 bytes times 1M keys is 100 MB.",
         "We need 3 replicas times 2 regions.",
         "At 10x that is 1M.",
+        "2,000 servers times 500 is 1,000,000 connections.",  # thousands grouped with commas
+        "0 times 5 is 3, whatever that means.",  # nothing to compare
     ],
 )
 def test_right_sums_and_other_sentences_pass(sentence):
     assert wrong_sum(sentence) is None
+
+
+def test_numbers_grouped_with_commas_are_read_whole():
+    why = wrong_sum("2,000 servers times 500 is 1,000 connections.")
+    assert why is not None and why.startswith("2,000 x 500 is about 1M, not 1,000")
 
 
 def test_a_sum_a_thousand_times_off_is_wrong_and_says_the_right_result():

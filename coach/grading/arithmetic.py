@@ -15,11 +15,13 @@ from coach.grading.figures import describe, ratio
 from coach.grading.quantities import SECONDS, Quantity, quantities
 
 TOLERANCE = 3.0
-_OPERAND = r"[^,;:=?!]*?\d[^,;:=?!]*?"
+# A comma between digits groups thousands ("2,000"); any other ends the operand.
+_CHAR = r"(?:[^,;:=?!]|(?<=\d),(?=\d{3}))"
+_OPERAND = rf"{_CHAR}*?\d{_CHAR}*?"
 _SUM = re.compile(
     rf"(?P<a>{_OPERAND})\s+(?P<op>times|x|×|\*|multiplied\s+by|divided\s+by|over|/)\s+(?P<b>{_OPERAND})\s*"
     r"(?:=|\bis\b|\bare\b|\bgives\b|\bequals\b|\bcomes\s+to\b|\bthat'?s\b|\bmakes\b)\s*"
-    r"(?:about\s+|roughly\s+|around\s+|approximately\s+|~\s*|only\s+|just\s+)?(?P<c>\d[^,;?!]*)",
+    r"(?:about\s+|roughly\s+|around\s+|approximately\s+|~\s*|only\s+|just\s+)?(?P<c>\d(?:[^,;?!]|(?<=\d),(?=\d{3}))*)",
     re.IGNORECASE,
 )
 
@@ -39,7 +41,7 @@ def wrong_sum(sentence: str) -> str | None:
         return None
     x, y, said = _said(a[-1]), _said(b[0]), c[0]
     dividing = m["op"].lower() in ("divided by", "over", "/")
-    if y == 0 or said.value == 0:
+    if x == 0 or y == 0 or said.value == 0:
         return None
     result = x / y if dividing else x * y
     if ratio(result, _said(said)) <= TOLERANCE:
