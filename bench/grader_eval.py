@@ -5,6 +5,7 @@ saw the grader; see bench/eval/split.py for how dev and test were split).
     python bench/grader_eval.py --split dev       # what tuning may look at
     python bench/grader_eval.py --split dev --errors
     python bench/grader_eval.py --split dev --sweep   # settings around the defaults (tuning)
+    python bench/grader_eval.py --files training/judge/answers/T1[3-7].yaml --errors
 
 Coverage is scored per (answer, key point): a true positive is a point labelled covered that
 the grader marks covered (partial is not covered on either side). Also reported: agreement on
@@ -36,13 +37,18 @@ HERE = Path(__file__).parent / "eval"
 
 
 def load(split: str) -> list[tuple[dict, Rubric]]:
+    return load_files([HERE / f"{split}.yaml"])
+
+
+def load_files(paths: list[Path]) -> list[tuple[dict, Rubric]]:
+    """Labelled answers in bench/eval's shape; a `file:` rubric is relative to its file."""
     bank = load_bank()
-    items = yaml.safe_load((HERE / f"{split}.yaml").read_text())
     out = []
-    for item in items:
-        name = item["rubric"]
-        rubric = Rubric.from_file(HERE / name.removeprefix("file:")) if name.startswith("file:") else Rubric.from_question(bank.get(name))
-        out.append((item, rubric))
+    for path in paths:
+        for item in yaml.safe_load(path.read_text()):
+            name = item["rubric"]
+            rubric = Rubric.from_file(path.parent / name.removeprefix("file:")) if name.startswith("file:") else Rubric.from_question(bank.get(name))
+            out.append((item, rubric))
     return out
 
 
@@ -119,7 +125,7 @@ def evaluate(grade, data: list[tuple[dict, Rubric]]) -> dict:  # noqa: ANN001 - 
 
 def print_figures(result: dict, split: str) -> None:
     bank_q, custom_r = result["rubrics"]
-    print(f"Offline grader on the {split} split: {result['items']} answers, {bank_q} bank questions, {custom_r} custom rubrics\n")
+    print(f"Offline grader on the {split} answers: {result['items']} answers, {bank_q} bank questions, {custom_r} custom rubrics\n")
     print(f"{'':<22} {'TP':>4} {'FP':>4} {'FN':>4}  {'prec':>5} {'recall':>6} {'F1':>5}")
     keys = ["bank", "custom", "all"] + sorted(k for k in result["counts"] if k.startswith("category:"))
     targets = {"bank": "   target >= 0.88", "custom": "   target >= 0.80"}
@@ -183,23 +189,30 @@ def sweep(data: list[tuple[dict, Rubric]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", choices=["dev", "test"], required=True)
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--split", choices=["dev", "test"])
+    which.add_argument(
+        "--files", type=Path, nargs="+",
+        help="other labelled answers in the same shape, e.g. training/judge/answers/T1[3-7].yaml (answers the shipped judge never trained on: more data to tune on)",
+    )  # fmt: skip
     parser.add_argument("--errors", action="store_true", help="list every disagreement with the labels")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--sweep", action="store_true", help="figures for settings around the defaults (dev only)")
     args = parser.parse_args()
+    data = load_files(args.files) if args.files else load(args.split)
+    name = "given files'" if args.files else f"{args.split} split's"
     if args.sweep:
-        if args.split != "dev":
-            raise SystemExit("tune on dev only: --sweep needs --split dev")
-        sweep(load("dev"))
+        if args.split == "test":
+            raise SystemExit("tune on dev only: --sweep needs --split dev (or --files)")
+        sweep(data)
         return
     grader = OfflineGrader(bank=load_bank())
 
     def grade(rubric: Rubric, text: str) -> GradeReport:
         return build_report(rubric, text, grader.grade(rubric, text))
 
-    result = evaluate(grade, load(args.split))
-    print_figures(result, args.split)
+    result = evaluate(grade, data)
+    print_figures(result, name)
     if args.errors:
         print("\ndisagreements:\n" + "\n".join(result["errors"]))
     if args.json:

@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     request_timeout_s: float = Field(default=60.0, gt=0)
     # Seconds a streamed reply may wait for its first token before the offline coach answers.
     first_token_timeout_s: float = Field(default=8.0, gt=0)
+    # How long an LLM reply's request waits for the grader's reading of the candidate's turn;
+    # past it (and always at 0), the model is grounded on a quick reading of the turn
+    # (coach.interview.grounding). Raise it (0.1, say) to ground replies on the full reading,
+    # at the cost of up to this much more time to the first token.
+    grounding_wait_s: float = Field(default=0.0, ge=0)
     # The longest silence between two pieces of a streamed reply (litellm's stream timeout).
     stream_timeout_s: float = Field(default=20.0, gt=0)
     # After this many failed calls in a row the model is skipped for provider_cooldown_s: the

@@ -3,7 +3,7 @@
 import pytest
 
 from coach.bank import load_bank
-from coach.grading.models import GraderInfo, Grading, Mistake
+from coach.grading.models import Mistake
 from coach.interview.llm_interviewer import signals, without_answer_figures
 from coach.storage import Turn
 
@@ -25,10 +25,9 @@ def test_signals_of_the_last_turn():
     q = load_bank().get("sd-url-shortener")
     turns = [Turn(1, "interviewer", q.prompt), Turn(2, "candidate", "Codes come from a counter in base62. Roughly 4,000 writes per second.")]
     wrong = Mistake(kind="figure", quote="Roughly 4,000 writes per second.", why="About 40 per second.", key_point="estimate")
-    grading = Grading(verdicts=[], mistakes=[wrong], grader=GraderInfo(kind="offline", model="m"))
-    got = signals(q, turns, set(), {"key-generation"}, grading, q.pitfalls)
+    got = signals(q, turns, set(), {"key-generation"}, [wrong], q.pitfalls)
     assert got.just_covered == (next(kp.text for kp in q.key_points if kp.id == "key-generation"),)
     assert got.challenge is not None and got.challenge.quote == wrong.quote and "40 " not in got.challenge.ask
-    assert got.asked is None
-    asking = signals(q, [*turns[:1], Turn(2, "candidate", "How long do we keep links?")], set(), set(), None, q.pitfalls)
+    assert got.asked is None and not got.pending
+    asking = signals(q, [*turns[:1], Turn(2, "candidate", "How long do we keep links?")], set(), set(), [], q.pitfalls)
     assert asking.asked == "a clarifying question" and asking.challenge is None

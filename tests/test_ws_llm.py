@@ -171,28 +171,36 @@ def test_token_budget_hands_over_to_the_offline_coach(make_client):
         assert route.call_count == 0, "no model call of any kind once the budget would be overrun"
 
 
-def test_the_model_is_grounded_on_what_the_grader_made_of_the_last_turn(make_client):
-    def reply(request: httpx.Request) -> httpx.Response:
-        if is_structured(request):
-            return answer(request, [json.dumps({"items": []})])
-        return answer(request, ["Okay. ", "Go on?"])
+def reply_briefly(request: httpx.Request) -> httpx.Response:
+    if is_structured(request):
+        return answer(request, [json.dumps({"items": []})])
+    return answer(request, ["Okay. ", "Go on?"])
 
-    with respx.mock() as router, make_client() as client:
-        router.post(f"{BASE}/chat/completions").mock(side_effect=reply)
+
+def system_prompt_after(ws, router, text):
+    """The interviewer call's system prompt for the reply to `text`, and the frames up to the
+    suggestions after it."""
+    before = len(router.calls)
+    send(ws, {"type": "say", "text": text})
+    frames = until(ws, "suggestions")
+    calls = [json.loads(c.request.content) for c in router.calls[before:]]
+    streamed = [c for c in calls if c.get("stream")]
+    assert streamed[0]["max_tokens"] == 400, "a spoken reply is capped"
+    assert all(c["temperature"] == 0.0 for c in calls if "response_format" in c), "JSON is asked for cold"
+    return streamed[0]["messages"][0]["content"], frames
+
+
+def test_the_model_is_grounded_on_what_the_grader_made_of_the_last_turn(make_client):
+    # A generous time box: the grader's full reading of each turn is always waited for.
+    with respx.mock() as router, make_client(grounding_wait_s=60) as client:
+        router.post(f"{BASE}/chat/completions").mock(side_effect=reply_briefly)
         with client.websocket_connect("/ws/interview") as ws:
             session_id = start(ws)[0]["session_id"]
             row = client.portal.call(client.app.state.services.store.get_session, session_id)
-            assert row.prompts == "interviewer.v2 suggestions.v1 grade.v2", "the session records the prompts it runs with"
+            assert row.prompts == "interviewer.v3 suggestions.v1 grade.v2", "the session records the prompts it runs with"
 
             def system_after(text):
-                before = len(router.calls)
-                send(ws, {"type": "say", "text": text})
-                until(ws, "suggestions")
-                calls = [json.loads(c.request.content) for c in router.calls[before:]]
-                streamed = [c for c in calls if c.get("stream")]
-                assert streamed[0]["max_tokens"] == 400, "a spoken reply is capped"
-                assert all(c["temperature"] == 0.0 for c in calls if "response_format" in c), "JSON is asked for cold"
-                return streamed[0]["messages"][0]["content"]
+                return system_prompt_after(ws, router, text)[0]
 
             system = system_after("So 100M links a month is roughly 4,000 writes per second.")
             assert 'contains a mistake: "So 100M links a month is roughly 4,000 writes per second."' in system
@@ -205,6 +213,35 @@ def test_the_model_is_grounded_on_what_the_grader_made_of_the_last_turn(make_cli
 
             system = system_after("How long do we keep the links?")
             assert "asks you something (a clarifying question)" in system
+            assert "has not read the candidate's last turn" not in system
+
+
+@pytest.mark.parametrize("wait_s", [0.0, 0.01], ids=["no time box (default)", "reading later than the box"])
+def test_a_late_reading_of_the_turn_grounds_the_model_on_a_quick_one_and_the_meter_still_counts_it(make_client, monkeypatch, wait_s):
+    from coach.interview.coverage import CoverageTracker
+
+    update = CoverageTracker.update
+
+    def slow_update(self, turns):
+        time.sleep(0.3)  # the grader's reading of the turn, later than the time box
+        return update(self, turns)
+
+    monkeypatch.setattr(CoverageTracker, "update", slow_update)
+    with respx.mock() as router, make_client(grounding_wait_s=wait_s) as client:
+        router.post(f"{BASE}/chat/completions").mock(side_effect=reply_briefly)
+        with client.websocket_connect("/ws/interview") as ws:
+            start(ws)
+            key_generation = "Each app server reserves a range of ids from a counter and base62-encodes them, so two servers never hand out the same short code."
+            system, frames = system_prompt_after(ws, router, key_generation)
+            assert "The grader has not read the candidate's last turn yet" in system
+            assert "Made in the last turn" not in system and "including the candidate's last turn" not in system
+            assert "has not already answered it" in system, "the probe is offered only if the turn did not answer it"
+            coverage = next(f for f in frames if f["type"] == "coverage")
+            assert "key-generation" in coverage["covered"], "the meter waits for the full reading"
+            assert frames.index(coverage) < next(i for i, f in enumerate(frames) if f["type"] == "interviewer.done")
+
+            system, _ = system_prompt_after(ws, router, "So 100M links a month is roughly 4,000 writes per second.")
+            assert 'contains a mistake: "So 100M links a month is roughly 4,000 writes per second."' in system, "a wrong figure needs no judge"
 
 
 def test_a_hung_model_falls_back_within_the_timeouts_and_end_still_grades(make_client):

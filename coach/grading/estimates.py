@@ -16,7 +16,7 @@ from coach.grading.quantities import Quantity
 from coach.grading.rubric import Rubric, RubricPoint
 
 
-def _why(quantity: Quantity, figure: figures.Figure) -> str:
+def why_wrong(quantity: Quantity, figure: figures.Figure) -> str:
     r = figures.ratio(quantity.value, figure.value)
     basis = f" ({figure.basis})" if figure.basis else ""
     direction = "high" if quantity.value > figure.value else "low"
@@ -29,7 +29,7 @@ def _why(quantity: Quantity, figure: figures.Figure) -> str:
 def review_point(kp: RubricPoint, verdict: Verdict, sentences: list[str], brief: tuple[str, ...], max_evidence: int = 2) -> tuple[Verdict, list[Mistake]]:
     """`verdict` revised by the figure check, and the wrong figures as mistakes."""
     check = figures.check(kp.figures, sentences, brief)
-    mistakes = [Mistake(kind="figure", quote=sentences[i], why=_why(q, f), key_point=kp.id) for i, q, f in check.wrong]
+    mistakes = [Mistake(kind="figure", quote=sentences[i], why=why_wrong(q, f), key_point=kp.id) for i, q, f in check.wrong]
     support = [sentences[i] for i in check.supporting][:max_evidence]
     status = check.status
     if status == "incorrect":

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from coach.bank.models import Kind, Pitfall, Question
 from coach.grading.llm import PROMPT as GRADE_PROMPT
-from coach.grading.models import Grading
+from coach.grading.models import Mistake
 from coach.grading.text import sentences
 from coach.interview.acts import Act, classify, is_question
 from coach.interview.challenges import pick
@@ -29,7 +29,7 @@ from coach.storage import Turn, said_by
 log = logging.getLogger(__name__)
 # Room kept for the reply when the history is trimmed (the reply itself is capped lower).
 REPLY_TOKENS = 1024
-INTERVIEWER_PROMPT = "interviewer.v2"
+INTERVIEWER_PROMPT = "interviewer.v3"
 SUGGESTIONS_PROMPT = "suggestions.v1"
 # Every prompt an LLM session uses, recorded with the session.
 PROMPTS = (INTERVIEWER_PROMPT, SUGGESTIONS_PROMPT, GRADE_PROMPT)
@@ -42,6 +42,9 @@ class Signals:
     just_covered: tuple[str, ...] = ()  # key points the last turn made
     asked: str | None = None  # what the turn asks, if it asks something (a dialogue act)
     challenge: Challenge | None = None
+    # The grader had not read the last turn within the time box: coverage is as of the turn
+    # before, and the mistakes are the sure ones (coach.interview.grounding).
+    pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,18 +79,27 @@ _ASKS = {
 }
 
 
-def signals(question: Question, turns: Sequence[Turn], covered_before: set[str], covered: set[str], grading: Grading | None, pitfalls: Sequence[Pitfall]) -> Signals:
+def signals(
+    question: Question,
+    turns: Sequence[Turn],
+    covered_before: set[str],
+    covered: set[str],
+    mistakes: Sequence[Mistake],
+    pitfalls: Sequence[Pitfall],
+    *,
+    pending: bool = False,
+) -> Signals:
     """The offline judgement of the last (candidate) turn, as the model is told it."""
     last = turns[-1].text
     act = classify(last)
     if act is Act.content and any(is_question(s.text) for s in sentences(last)):
         act = Act.questions
-    said = said_by(turns, "interviewer")
-    found = pick(grading.mistakes, last, pitfalls, said) if grading is not None else None
+    found = pick(mistakes, last, pitfalls, said_by(turns, "interviewer"))
     return Signals(
         just_covered=tuple(kp.text for kp in question.key_points if kp.id in covered - covered_before),
         asked=_ASKS.get(act),
         challenge=Challenge(quote=found[0].quote, ask=found[1]) if found else None,
+        pending=pending,
     )
 
 
@@ -115,6 +127,7 @@ def interviewer_messages(
         just_covered=list(signals.just_covered),
         asked=signals.asked,
         challenge=signals.challenge,
+        pending=signals.pending,
         probe=probe,
     )
     history: list[Message] = [

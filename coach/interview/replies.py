@@ -77,10 +77,13 @@ class Replies:
         s = self.session
         return s.services.run_for(len(last_said(s.turns, "candidate")))(s.tracker.update, s.said())
 
-    async def answer_offline(self, reply_turn: int, covered_before: set[str], *, phase_may_change: bool) -> str:
-        """Score the turn, then stream the offline interviewer's reply to it."""
+    async def answer_offline(
+        self, reply_turn: int, covered_before: set[str], *, phase_may_change: bool, scored: Awaitable[set[str]] | None = None
+    ) -> str:
+        """Score the turn (or wait for `scored`, its scoring already under way), then stream
+        the offline interviewer's reply to it."""
         s = self.session
-        await self.score()
+        await (scored if scored is not None else self.score())
         phase_changed = await s.emit_phase(s.phase()) if phase_may_change else False
         text = await s.offline.reply(
             s.turns,
