@@ -96,6 +96,13 @@ def test_questions():
         ("What if each server pre-allocates a range of ids so codes never collide?", "claim"),
         ("Could we shard by user id so each user's feed lives on one node?", "claim"),
         ("Should we add a cache?", "open"),
+        ("Then caching, do we put Redis in front of Postgres?", "open"),  # the decision handed over
+        ("Should every editor of a document land on one server?", "open"),
+        ("Then thumbnails, should they be made on upload or lazily on first view?", "open"),  # a choice put to the interviewer
+        ("Then how do editors of the same document find each other?", "open"),
+        ("Is it OK if we shard by user id so writes spread evenly?", "claim"),  # a proposal
+        ("For the hot accounts, can't we slow the noisy producer down with a quota?", "claim"),  # after a lead-in
+        ("One cost: doesn't a slow or stuck message block everything behind it on its partition?", "claim"),
         ("How should we handle hot keys?", "open"),
         ("What's the expected read to write ratio?", "open"),
         ("Does that make sense?", "open"),

@@ -160,15 +160,29 @@ _TAG = re.compile(
 )
 # Questions that ask the interviewer for the answer or for a fact.
 _OPEN_START = re.compile(
-    r"^\s*(?:(?:so|and|but|ok(?:ay)?|um+|uh+|well|hmm+)[,\s]+)*(?:what|which|how|why|where|when|who|whom|whose)\b(?!\s+if\b|\s+about\s+(?:we|if)\b)",
+    r"^\s*(?:(?:so|and|but|then|ok(?:ay)?|um+|uh+|well|hmm+)[,\s]+)*(?:what|which|how|why|where|when|who|whom|whose)\b(?!\s+if\b|\s+about\s+(?:we|if)\b)",
     _I,
 )
-# A claim put as a question: "Wouldn't we ...?", "What if we ...?", "Isn't the first job ...?"
+# A claim put as a question: "Wouldn't we ...?", "What if we ...?", "Isn't the first job ...?",
+# also after a lead-in ("For the hot accounts, can't we ...?", "One cost: doesn't ...?").
 _CLAIM_START = re.compile(
-    r"^\s*(?:(?:so|and|but|ok(?:ay)?|well)[,\s]+)*(?:wouldn't|shouldn't|couldn't|can't|don't|doesn't|isn't|aren't|won't|didn't|"
+    r"^\s*(?:[^,:?]{1,40}[,:]\s*)?(?:(?:so|and|but|then|ok(?:ay)?|well)[,\s]+)*(?:wouldn't|shouldn't|couldn't|can't|don't|doesn't|isn't|aren't|won't|didn't|"
     r"what\s+if|how\s+about|why\s+not)\b",
     _I,
 )
+
+# A plain yes/no question about what to do ("Then caching, do we put Redis in front?", "Should
+# every editor land on one server?") hands the decision to the interviewer; "could we ...?"
+# and "can we ...?" propose one, and are read as claims when they carry a mechanism.
+_ASK_START = re.compile(
+    r"^\s*(?:[^,?]{1,30},\s*)?(?:(?:so|and|but|then|ok(?:ay)?|well|um+|uh+)[,\s]+)*"
+    r"(?:do|does|did|should|shall|are|is|am|will)\s+(?:we|i|you|they|it|that|this|there|these|those|the|every|each|a|an|our|my)\b"
+    r"(?!\s+(?:ok(?:ay)?|fine|alright|all\s+right|reasonable|acceptable|fair)\b)",  # "is it OK if we ...": a proposal
+    _I,
+)
+# A choice put to the interviewer: "should they be made on upload or lazily on first view?"
+# The choice ends the question: "or" and at most six words before the question mark.
+_ALTERNATIVES = re.compile(r"\w\s+or\s+(?!not\b|so\b|something\b|anything\b|similar\b)(?:[^\s?]+\s+){0,5}[^\s?]+\s*\?\s*$", _I)
 
 
 def strip_tag(sentence: str) -> str:
@@ -180,14 +194,15 @@ def strip_tag(sentence: str) -> str:
 @cached
 def question_kind(sentence: str) -> str | None:
     """None for a statement; "claim" for a claim phrased as a question (a tag question, or
-    "wouldn't we ...?"); "open" for a question that asks for the answer. A yes/no question
-    that proposes a design ("could we shard by user id so ...?") is a claim: whether it
-    carries a mechanism is for the judge and the substance check to say."""
+    "wouldn't we ...?"); "open" for a question that asks for the answer, or hands the decision
+    to the interviewer ("do we put a cache in front?", "on upload or lazily?"). A yes/no
+    question that proposes a design ("could we shard by user id so ...?") is a claim: whether
+    it carries a mechanism is for the judge and the substance check to say."""
     if not is_question(sentence):
         return None
     if strip_tag(sentence) != sentence or _CLAIM_START.search(sentence):
         return "claim"
-    if _OPEN_START.search(sentence):
+    if _OPEN_START.search(sentence) or _ASK_START.search(sentence) or _ALTERNATIVES.search(sentence):
         return "open"
     return "claim" if has_substance(sentence) else "open"
 
