@@ -50,9 +50,11 @@ class PointDecider:
         solid = [substance.substance_for(kp.dimension)(t) for t in texts]
         # A window that turns the idea down or puts it off makes no point, whatever it names.
         declined = [any(self._declined(kp, transcript.passages[i].text) for i in w) for w in windows]
-        cover = s.cover if kp.look_for or kp.strong_answer else s.cover_plain
+        full = bool(kp.look_for or kp.strong_answer)
+        cover, contested = (s.cover, s.contested) if full else (s.cover_plain, s.contested_plain)
         covering = [
-            n for n in range(len(windows)) if probs[n, ASSERTS] >= cover and solid[n] and not declined[n]
+            n for n in range(len(windows))
+            if probs[n, ASSERTS] >= cover and probs[n, INCORRECT] < contested * probs[n, ASSERTS] and solid[n] and not declined[n]
         ]  # fmt: skip
         if covering:
             # Evidence is the fewest sentences that make the point: shorter windows first.

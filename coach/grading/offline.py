@@ -37,7 +37,7 @@ MODEL_ID = f"{JUDGE_ID} + all-MiniLM-L6-v2 retrieval"
 class Settings:
     """Chosen on the dev split of bench/eval (see README); one set for every rubric."""
 
-    windows: int = 5  # passages the judge reads per key point
+    windows: int = 4  # passages the judge reads per key point
     window_sentences: int = 2  # the longest passage it reads, in sentences
     floor: float = 0.12  # a window less like the point than this is not worth reading
     cover: float = 0.65  # p(asserts) that makes a point covered
@@ -45,8 +45,13 @@ class Settings:
     # strong answer), where the judge has less to go on and reads lower
     cover_plain: float = 0.35
     settle: float = 0.9  # p(asserts) of a single sentence that settles a point without reading longer windows
-    partial: float = 0.45  # p(asserts) + p(partial) that makes it partial
+    partial: float = 0.55  # p(asserts) + p(partial) that makes it partial
     incorrect: float = 0.7  # p(incorrect) that makes it incorrect: an accusation needs a sure reading
+    # A passage the judge reads as making the point but also, this much as likely relative to
+    # that, as a wrong version of it (p(incorrect) >= contested x p(asserts)) is contested:
+    # partial at most. A point with nothing but its text has its own ratio.
+    contested: float = 0.25
+    contested_plain: float = 0.2
     declined: float = 0.5
     shallow: float = 0.6  # p(shallow) + p(asserts) + p(partial) for a mention without substance
     pitfall: float = 0.65  # p(asserts) of a pitfall that makes a sentence a mistake
