@@ -65,3 +65,35 @@ def test_design_points_still_need_a_mechanism_a_number_or_a_reason():
 )
 def test_filler_and_what_others_did_are_no_story(sentence):
     assert not substance.tells_a_story(sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "measured"),
+    [
+        ("After six months incidents caused by new joiners went from about three a month to one.", True),
+        ("New joiners merged their first change in four days, down from about three weeks.", True),
+        ("Warehouse spend dropped about 35% in the first year.", True),
+        ("p99 came back to about 180 ms at peak.", True),
+        ("We moved from Rails to Go.", False),  # a change, but not in numbers
+        ("Things got a lot faster after that.", False),
+        ("I went from the API team to platform.", False),
+    ],
+)
+def test_a_result_told_as_a_change_in_numbers(sentence, measured):
+    assert substance.measures_a_change(sentence) is measured
+
+
+def test_a_change_in_numbers_makes_a_storys_metrics_point():
+    from coach.grading.offline import OfflineGrader
+    from coach.grading.rubric import Rubric
+
+    rubric = Rubric.model_validate(
+        {
+            "question": "Tell me about growing a team.",
+            "key_points": [{"id": "result", "text": "Shows results with numbers (time to first commit, review latency, promotions, incidents)", "dimension": "metrics"}],
+        }
+    )
+    # The judge alone reads the second sentence as unrelated to a point that lists kinds of metrics.
+    said = "For one engineer, Dan, I paired with him on the ledger service and then let him own its next release. After six months incidents caused by new joiners went from about three a month to one."
+    (verdict,) = OfflineGrader().grade(rubric, said).verdicts
+    assert verdict.status == "covered" and verdict.evidence == ["After six months incidents caused by new joiners went from about three a month to one."]

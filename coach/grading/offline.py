@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from coach.bank.loader import QuestionBank
-from coach.bank.models import STAR_DIMENSIONS
+from coach.bank.models import STAR_DIMENSIONS, Dimension
 from coach.grading import arithmetic, estimates, substance
 from coach.grading.decide import Point, PointDecider, Window
 from coach.grading.embedder import Embedder, get_embedder
@@ -64,6 +64,7 @@ class Settings:
     contrast: float = 0.1
     duplicate: float = 0.6  # another question's point this like one of ours is no competition
     max_evidence: int = 2
+    measured_changes: bool = True  # a change in numbers makes a story's metrics point
     # p(asserts) of a window read against the strong answer that overturns an accusation
     dispute: float = 0.5
 
@@ -136,6 +137,8 @@ class OfflineGrader:
             self._decider.decide(kp, windows, probs, transcript) if windows else Point()
             for kp, (windows, probs) in zip(rubric.key_points, self._read(rubric, transcript, chosen), strict=True)
         ]
+        if self.settings.measured_changes:
+            points = [self._measured(kp, p, speaking) for kp, p in zip(rubric.key_points, points, strict=True)]
         verdicts = [
             settled.get(kp.id) or Verdict(id=kp.id, status=p.status, evidence=p.evidence, note=p.note)
             for kp, p in zip(rubric.key_points, points, strict=True)
@@ -146,6 +149,16 @@ class OfflineGrader:
         said = {m.quote for m in mistakes}
         mistakes += [Mistake(kind="figure", quote=transcript.passages[i].text, why=why) for i, why in sums.items() if transcript.passages[i].text not in said]
         return Grading(verdicts=verdicts, flags=flags, mistakes=mistakes, grader=GraderInfo(kind="offline", model=MODEL_ID))
+
+    @staticmethod
+    def _measured(kp: RubricPoint, point: Point, speaking: list[Passage]) -> Point:
+        """A story's metrics point is made by a result told as a change in numbers ("incidents
+        went from three a month to one"), which the judge often reads as unrelated to a point
+        that lists kinds of metrics."""
+        if kp.dimension is not Dimension.metrics or point.status == "covered":
+            return point
+        said = next((p.text for p in speaking if p.question != "open" and substance.measures_a_change(p.text)), None)
+        return Point(status="covered", evidence=[said]) if said else point
 
     def _claim_mistakes(self, rubric: Rubric, points: list[Point], verdicts: list[Verdict], mistakes: list[Mistake]) -> list[Mistake]:
         """The judge's wrong versions of key points, as mistakes. A sentence read as a wrong

@@ -129,3 +129,23 @@ def tells_a_story(text: str) -> bool:
 def substance_for(dimension: Dimension | None) -> Callable[[str], bool]:
     """The substance a key point of this dimension needs: a story's for STAR points."""
     return tells_a_story if dimension in STAR_DIMENSIONS else has_substance
+
+
+# A result told as a change in numbers: "went from about three a month to one", "p99 came back
+# to 180 ms", "dropped about 35%", "down from three weeks to four days", "cut it in half".
+_AMOUNT = r"(?:about\s+|around\s+|roughly\s+|under\s+|below\s+|over\s+|nearly\s+|almost\s+|~\s*)?(?:\d[\d.,]*|one|two|three|four|five|six|seven|eight|nine|ten|a\s+(?:few|dozen|third|quarter|half))"
+_CHANGE = re.compile(
+    rf"\bfrom\s+{_AMOUNT}\b[^.;]{{0,60}}?\bto\s+{_AMOUNT}|"
+    rf"\b(?:down|up)\s+from\s+{_AMOUNT}|"
+    rf"\b(?:dropped|fell|rose|grew|cut|reduced|halved|doubled|tripled|improved|increased|decreased|shrank|sped\s+up)\b[^.;]{{0,40}}?\d[\d.,]*\s*(?:%|percent|x\b|times\b)|"
+    rf"\d[\d.,]*\s*(?:%|percent)\s+(?:fewer|less|more|faster|slower|lower|higher|drop|reduction|increase|improvement)\b|"
+    rf"\b(?:came|went|got)\s+(?:back\s+)?(?:down\s+|up\s+)?to\s+{_AMOUNT}|"
+    rf"\b(?:cut|reduced|halved|doubled)\b[^.;]{{0,30}}\b(?:in\s+half|by\s+half|by\s+a\s+third)",
+    _I,
+)
+
+
+@cached
+def measures_a_change(text: str) -> bool:
+    """True if the sentence reports a result as a change in numbers (a story's metrics)."""
+    return bool(_CHANGE.search(text))
