@@ -83,6 +83,22 @@ def test_a_result_told_as_a_change_in_numbers(sentence, measured):
     assert substance.measures_a_change(sentence) is measured
 
 
+@pytest.mark.parametrize(
+    ("sentence", "owns"),
+    [
+        ("I owned that end to end.", True),
+        ("I was the first engineering manager of the platform team.", True),
+        ("As the lead, fixing it was on me.", True),
+        ("I was on call, so I became the incident commander.", True),
+        ("I was asked to run the migration, but the real owner was the architecture group.", False),  # handed on
+        ("The rollout was their call, not mine.", False),
+        ("We led the industry in uptime.", False),
+    ],
+)
+def test_the_tellers_own_part_said_plainly(sentence, owns):
+    assert substance.states_ownership(sentence) is owns
+
+
 def test_a_change_in_numbers_makes_a_storys_metrics_point():
     from coach.grading.offline import OfflineGrader
     from coach.grading.rubric import Rubric

@@ -64,7 +64,7 @@ class Settings:
     contrast: float = 0.1
     duplicate: float = 0.6  # another question's point this like one of ours is no competition
     max_evidence: int = 2
-    measured_changes: bool = True  # a change in numbers makes a story's metrics point
+    plain_story_lines: bool = True  # a change in numbers, and "I owned it", make those story points
     # p(asserts) of a window read against the strong answer that overturns an accusation
     dispute: float = 0.5
 
@@ -137,8 +137,8 @@ class OfflineGrader:
             self._decider.decide(kp, windows, probs, transcript) if windows else Point()
             for kp, (windows, probs) in zip(rubric.key_points, self._read(rubric, transcript, chosen), strict=True)
         ]
-        if self.settings.measured_changes:
-            points = [self._measured(kp, p, speaking) for kp, p in zip(rubric.key_points, points, strict=True)]
+        if self.settings.plain_story_lines:
+            points = [self._told(kp, p, speaking) for kp, p in zip(rubric.key_points, points, strict=True)]
         verdicts = [
             settled.get(kp.id) or Verdict(id=kp.id, status=p.status, evidence=p.evidence, note=p.note)
             for kp, p in zip(rubric.key_points, points, strict=True)
@@ -151,13 +151,15 @@ class OfflineGrader:
         return Grading(verdicts=verdicts, flags=flags, mistakes=mistakes, grader=GraderInfo(kind="offline", model=MODEL_ID))
 
     @staticmethod
-    def _measured(kp: RubricPoint, point: Point, speaking: list[Passage]) -> Point:
-        """A story's metrics point is made by a result told as a change in numbers ("incidents
-        went from three a month to one"), which the judge often reads as unrelated to a point
-        that lists kinds of metrics."""
-        if kp.dimension is not Dimension.metrics or point.status == "covered":
+    def _told(kp: RubricPoint, point: Point, speaking: list[Passage]) -> Point:
+        """Two story points said in words the judge often reads as unrelated to a point that
+        lists examples: the result as a change in numbers ("incidents went from about three a
+        month to one") and the teller's own part said plainly ("I owned that end to end")."""
+        plain = {Dimension.metrics: substance.measures_a_change, Dimension.task: substance.states_ownership}
+        says = plain.get(kp.dimension) if kp.dimension is not None else None
+        if says is None or point.status == "covered":
             return point
-        said = next((p.text for p in speaking if p.question != "open" and substance.measures_a_change(p.text)), None)
+        said = next((p.text for p in speaking if p.question != "open" and says(p.text)), None)
         return Point(status="covered", evidence=[said]) if said else point
 
     def _claim_mistakes(self, rubric: Rubric, points: list[Point], verdicts: list[Verdict], mistakes: list[Mistake]) -> list[Mistake]:

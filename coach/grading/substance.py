@@ -149,3 +149,25 @@ _CHANGE = re.compile(
 def measures_a_change(text: str) -> bool:
     """True if the sentence reports a result as a change in numbers (a story's metrics)."""
     return bool(_CHANGE.search(text))
+
+
+# The teller's own part, said plainly: "I owned that end to end", "I was the engineering manager",
+# "fixing it was on me". Not when it is handed to someone else in the same breath ("I was asked
+# to run it, but the real owner was the architecture group").
+_OWNS = re.compile(
+    r"\bI\s+(?:personally\s+)?(?:owned|led|ran|drove|headed|took\s+(?:ownership|charge|the\s+lead|it\s+on))\b|"
+    r"\bI\s+(?:was|became)\s+(?:the\s+)?(?:(?:\w+\s+){0,3}(?:lead|manager|owner|commander|architect|point\s+person|dri)|responsible|accountable|in\s+charge)\b|"
+    r"\b(?:was|were)\s+(?:on\s+me|mine)\b|\bmy\s+(?:responsibility|job|call|decision)\b",
+    _I,
+)
+_DEFLECTS = re.compile(
+    r"\b(?:real(?:ly)?|actual)\s+(?:owner|decision|call)|\bnot\s+(?:mine|me|my\s+(?:call|decision|fault|doing))\b|"
+    r"\btheir\s+(?:call|doing|fault|decision)\b|\b(?:wasn't|was\s+not|never)\s+(?:really\s+)?(?:mine|my|me|on\s+me)\b",
+    _I,
+)
+
+
+@cached
+def states_ownership(text: str) -> bool:
+    """True if the sentence says plainly what the teller owned or led (a story's task point)."""
+    return bool(_OWNS.search(text)) and not _DEFLECTS.search(text)
