@@ -34,3 +34,15 @@ def test_a_contested_reading_is_partial_at_most(point, asserts, incorrect, statu
     decider = PointDecider(get_embedder, Settings())
     got = decider.decide(point, [(0,)], reading(asserts, incorrect), read(SENTENCE))
     assert got.status == status
+
+
+def test_plain_story_lines_make_metrics_and_task_points():
+    from coach.grading.decide import Point, told_plainly
+
+    passages = read("I owned that end to end. Incidents went from about three a month to one. Should we have hired faster?").passages
+    task = RubricPoint(id="role", text="States their responsibility for the migration", dimension="task")
+    metrics = RubricPoint(id="result", text="Shows results with numbers (incidents, lead time)", dimension="metrics")
+    design = RubricPoint(id="store", text="Keeps history in a partitioned store", dimension="data")
+    assert told_plainly(task, Point(), passages).evidence == ["I owned that end to end."]
+    assert told_plainly(metrics, Point(status="partial"), passages).evidence == ["Incidents went from about three a month to one."]
+    assert told_plainly(design, Point(), passages).status == "missed"

@@ -7,17 +7,18 @@ makes no point whatever it names.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from coach.bank.models import Dimension
 from coach.grading import checks, substance
 from coach.grading.embedder import Embedder
 from coach.grading.judge import ASSERTS, DECLINED, INCORRECT, PARTIAL, SHALLOW
 from coach.grading.models import Status
-from coach.grading.passages import Transcript
+from coach.grading.passages import Passage, Transcript
 from coach.grading.rubric import RubricPoint
 
 if TYPE_CHECKING:
@@ -107,6 +108,24 @@ class PointDecider:
             return None
         vectors = self._embedder().encode([*parts, said])
         return parts[int(np.argmin(vectors[:-1] @ vectors[-1]))]
+
+
+def told_plainly(kp: RubricPoint, point: Point, speaking: Sequence[Passage]) -> Point:
+    """`point`, or covered where one of two story points is said in plain words the judge
+    often reads as unrelated to a point that lists examples: the result as a change in numbers
+    ("incidents went from about three a month to one") and the teller's own part ("I owned that
+    end to end")."""
+    says = _PLAIN_STORY_LINES.get(kp.dimension) if kp.dimension is not None else None
+    if says is None or point.status == "covered":
+        return point
+    said = next((p.text for p in speaking if p.question != "open" and says(p.text)), None)
+    return Point(status="covered", evidence=[said]) if said else point
+
+
+_PLAIN_STORY_LINES: dict[Dimension, Callable[[str], bool]] = {
+    Dimension.metrics: substance.measures_a_change,
+    Dimension.task: substance.states_ownership,
+}
 
 
 # Where a key point's text divides into parts: "X with Y", "X and Y", "X (Y)", "X, Y".

@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from coach.bank.loader import QuestionBank
-from coach.bank.models import STAR_DIMENSIONS, Dimension
+from coach.bank.models import STAR_DIMENSIONS
 from coach.grading import arithmetic, estimates, substance
-from coach.grading.decide import Point, PointDecider, Window
+from coach.grading.decide import Point, PointDecider, Window, told_plainly
 from coach.grading.embedder import Embedder, get_embedder
 from coach.grading.judge import ASSERTS, INCORRECT, Judge, get_judge
 from coach.grading.judge import MODEL_ID as JUDGE_ID
@@ -138,7 +138,7 @@ class OfflineGrader:
             for kp, (windows, probs) in zip(rubric.key_points, self._read(rubric, transcript, chosen), strict=True)
         ]
         if self.settings.plain_story_lines:
-            points = [self._told(kp, p, speaking) for kp, p in zip(rubric.key_points, points, strict=True)]
+            points = [told_plainly(kp, p, speaking) for kp, p in zip(rubric.key_points, points, strict=True)]
         verdicts = [
             settled.get(kp.id) or Verdict(id=kp.id, status=p.status, evidence=p.evidence, note=p.note)
             for kp, p in zip(rubric.key_points, points, strict=True)
@@ -149,18 +149,6 @@ class OfflineGrader:
         said = {m.quote for m in mistakes}
         mistakes += [Mistake(kind="figure", quote=transcript.passages[i].text, why=why) for i, why in sums.items() if transcript.passages[i].text not in said]
         return Grading(verdicts=verdicts, flags=flags, mistakes=mistakes, grader=GraderInfo(kind="offline", model=MODEL_ID))
-
-    @staticmethod
-    def _told(kp: RubricPoint, point: Point, speaking: list[Passage]) -> Point:
-        """Two story points said in words the judge often reads as unrelated to a point that
-        lists examples: the result as a change in numbers ("incidents went from about three a
-        month to one") and the teller's own part said plainly ("I owned that end to end")."""
-        plain = {Dimension.metrics: substance.measures_a_change, Dimension.task: substance.states_ownership}
-        says = plain.get(kp.dimension) if kp.dimension is not None else None
-        if says is None or point.status == "covered":
-            return point
-        said = next((p.text for p in speaking if p.question != "open" and says(p.text)), None)
-        return Point(status="covered", evidence=[said]) if said else point
 
     def _claim_mistakes(self, rubric: Rubric, points: list[Point], verdicts: list[Verdict], mistakes: list[Mistake]) -> list[Mistake]:
         """The judge's wrong versions of key points, as mistakes. A sentence read as a wrong
